@@ -1,0 +1,19 @@
+"""Thin, tested helpers for the MNIST course. Every notebook imports from here."""
+
+from .checkpoints import CheckpointError, checkpoint_path, load_checkpoint, load_or_train, save_checkpoint
+from .data import (
+    MEAN,
+    STD,
+    MnistDataError,
+    TensorLoader,
+    denormalize,
+    load_mnist,
+    mnist_tensors,
+    train_val_split,
+)
+from .device import Timer, describe_device, pick_device, synchronize, time_repeats
+from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters
+from .recipes import ANN_RECIPE, CNN_RECIPE, Recipe, load_or_train_recipe, load_tensors, train_recipe
+from .seeding import seed_everything
+from .settings import checkpoint_dir, data_dir, describe_mode, epochs, fast_mode
+from .training import History, evaluate, fit, predict_proba, train_one_epoch

@@ -1,0 +1,181 @@
+"""MNIST through torchvision, offline-safe, turned once into normalised in-memory tensors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import URLError
+
+import torch
+from torchvision.datasets import MNIST
+
+from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, SEED, data_dir, fast_mode
+
+# The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
+MEAN = 0.1307
+STD = 0.3081
+
+# Archive name -> md5, exactly as torchvision checks them.
+ARCHIVES: dict[str, str] = dict(MNIST.resources)
+# Sizes of the extracted idx files: a shorter file is a broken extraction.
+EXTRACTED_BYTES = {
+    "train-images-idx3-ubyte": 16 + 60_000 * 28 * 28,
+    "train-labels-idx1-ubyte": 8 + 60_000,
+    "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
+    "t10k-labels-idx1-ubyte": 8 + 10_000,
+}
+
+
+class MnistDataError(RuntimeError):
+    """MNIST could not be made available; the message says what to do."""
+
+
+def raw_dir() -> Path:
+    """The folder torchvision reads the archives from: <data root>/MNIST/raw."""
+    return data_dir() / "MNIST" / "raw"
+
+
+def md5sum(path: Path) -> str:
+    """The md5 hex digest of a file."""
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _how_to_get_data() -> str:
+    names = "\n".join(f"    {name}" for name in ARCHIVES)
+    return (
+        "Fix it in one of two ways:\n"
+        "  1. connect to the internet and run this again (torchvision downloads MNIST), or\n"
+        "  2. get the four MNIST archives\n"
+        f"{names}\n"
+        "     and either set MNIST_MIRROR to the folder holding them, e.g.\n"
+        "       export MNIST_MIRROR=/path/to/mnist      (then restart Jupyter)\n"
+        f"     or copy them into {raw_dir()}"
+    )
+
+
+def copy_from_mirror(mirror: Path, dest: Path) -> None:
+    """Copy the four archives from a local mirror into `dest`, checking each md5 first."""
+    if not mirror.is_dir():
+        raise MnistDataError(
+            f"MNIST_MIRROR={mirror} is not a folder. Point it at the folder holding the four "
+            f"MNIST .gz archives ({', '.join(ARCHIVES)}), or unset it to download."
+        )
+    missing = [name for name in ARCHIVES if not (mirror / name).is_file()]
+    if missing:
+        raise MnistDataError(
+            f"MNIST_MIRROR={mirror} lacks {', '.join(missing)}. Put all four MNIST archives "
+            "there (names as torchvision uses them), or unset MNIST_MIRROR to download."
+        )
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, md5 in ARCHIVES.items():
+        target = dest / name
+        if target.is_file() and md5sum(target) == md5:
+            continue
+        if md5sum(mirror / name) != md5:
+            raise MnistDataError(
+                f"{mirror / name} is corrupted or truncated (its md5 is not {md5}). "
+                "Copy a fresh copy of that file into the mirror folder, then run again."
+            )
+        # Copy beside the target, then rename: an interrupted copy never looks complete.
+        partial = target.with_name(name + ".partial")
+        shutil.copyfile(mirror / name, partial)
+        os.replace(partial, target)
+
+
+def _set_aside_broken_files(raw: Path) -> list[str]:
+    """Move corrupted archives aside and delete truncated extractions; return what was found."""
+    found = []
+    for name, md5 in ARCHIVES.items():
+        archive = raw / name
+        if archive.is_file() and md5sum(archive) != md5:
+            archive.replace(raw / (name + ".corrupted"))  # kept, not deleted, for inspection
+            found.append(f"{archive} (md5 mismatch, renamed to {name}.corrupted)")
+    for name, size in EXTRACTED_BYTES.items():
+        extracted = raw / name
+        if extracted.is_file() and extracted.stat().st_size != size:
+            extracted.unlink()  # derived from the archive: torchvision extracts it again
+            found.append(f"{extracted} (truncated extraction, will be extracted again)")
+    return found
+
+
+def load_mnist(train: bool, transform=None) -> MNIST:
+    """The torchvision MNIST split, from a local mirror (MNIST_MIRROR) or the internet."""
+    raw = raw_dir()
+    mirror = os.environ.get("MNIST_MIRROR")
+    if mirror:
+        copy_from_mirror(Path(mirror).expanduser(), raw)
+    broken = _set_aside_broken_files(raw) if raw.is_dir() else []
+    try:
+        return MNIST(str(data_dir()), train=train, download=True, transform=transform)
+    except (RuntimeError, URLError, OSError) as error:
+        detail = "".join(f"\n  found and set aside: {b}" for b in broken)
+        raise MnistDataError(
+            f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}\n"
+            + _how_to_get_data()
+        ) from error
+
+
+def balanced_indices(labels: torch.Tensor, per_class: int) -> torch.Tensor:
+    """Indices of the first `per_class` examples of each digit, in dataset order."""
+    picks = [torch.nonzero(labels == digit).flatten()[:per_class] for digit in range(10)]
+    return torch.sort(torch.cat(picks)).values
+
+
+def to_tensors(dataset: MNIST) -> tuple[torch.Tensor, torch.Tensor]:
+    """Images as normalised float32 [N, 1, 28, 28] and labels as int64, straight from the uint8 data."""
+    images = (dataset.data.unsqueeze(1).float() / 255.0 - MEAN) / STD
+    return images, dataset.targets.long()
+
+
+def mnist_tensors(train: bool, fast: bool | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """One split as in-memory tensors: all of it, or the balanced fast-mode subset."""
+    images, labels = to_tensors(load_mnist(train))
+    if fast_mode() if fast is None else fast:
+        keep = balanced_indices(labels, FAST_TRAIN_PER_CLASS if train else FAST_TEST_PER_CLASS)
+        images, labels = images[keep], labels[keep]
+    return images, labels
+
+
+def denormalize(images: torch.Tensor) -> torch.Tensor:
+    """Undo the normalisation, back to pixel values in [0, 1] for display."""
+    return (images * STD + MEAN).clamp(0, 1)
+
+
+def train_val_split(
+    images: torch.Tensor, labels: torch.Tensor, val_fraction: float = 0.1, seed: int = SEED
+) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """A seeded random split into (train images, labels) and (validation images, labels)."""
+    order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
+    n_val = int(round(len(labels) * val_fraction))
+    val, train = order[:n_val], order[n_val:]
+    return (images[train], labels[train]), (images[val], labels[val])
+
+
+class TensorLoader:
+    """Mini-batches sliced from in-memory tensors; reshuffled each epoch by a seeded generator."""
+
+    def __init__(
+        self, images: torch.Tensor, labels: torch.Tensor, batch_size: int, shuffle: bool = True, seed: int = SEED
+    ) -> None:
+        if len(images) != len(labels):
+            raise ValueError(f"{len(images)} images but {len(labels)} labels")
+        self.images, self.labels = images, labels
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def __len__(self) -> int:
+        return -(-len(self.labels) // self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        n = len(self.labels)
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
+        for start in range(0, n, self.batch_size):
+            batch = order[start : start + self.batch_size]
+            yield self.images[batch], self.labels[batch]

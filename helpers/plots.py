@@ -1,0 +1,44 @@
+"""Figures the notebooks share. Plotting only: every number is computed elsewhere."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.figure import Figure
+from torchvision.utils import make_grid
+
+from .data import denormalize
+from .training import History
+
+
+def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nrow: int = 12, normalized: bool = True) -> Figure:
+    """One make_grid picture of a batch, with its labels printed underneath."""
+    pixels = denormalize(images) if normalized else images
+    grid = make_grid(pixels[: 8 * nrow], nrow=nrow, padding=2, pad_value=1.0)
+    fig, ax = plt.subplots(figsize=(min(14, 1.1 * nrow), 1.3 * -(-len(grid[0]) // 30) + 0.8))
+    ax.imshow(grid.permute(1, 2, 0), cmap="gray")
+    ax.axis("off")
+    if labels is not None:
+        ax.set_title("labels: " + "  ".join(str(int(v)) for v in labels[: 8 * nrow]), fontsize=13)
+    return fig
+
+
+def plot_history(histories: dict[str, History]) -> Figure:
+    """Loss and accuracy per epoch, train (dashed) and test (solid), for one or more runs."""
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(13, 4.5))
+    for i, (name, h) in enumerate(histories.items()):
+        colour = f"C{i}"
+        epochs = range(1, len(h["train_loss"]) + 1)
+        prefix = f"{name} " if len(histories) > 1 else ""
+        loss_ax.plot(epochs, h["train_loss"], "--o", color=colour, label=f"{prefix}train")
+        loss_ax.plot(epochs, h["test_loss"], "-o", color=colour, label=f"{prefix}test")
+        acc_ax.plot(epochs, [100 * a for a in h["train_acc"]], "--o", color=colour, label=f"{prefix}train")
+        acc_ax.plot(epochs, [100 * a for a in h["test_acc"]], "-o", color=colour, label=f"{prefix}test")
+    loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
+    acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
+    for ax in (loss_ax, acc_ax):
+        ax.grid(alpha=0.3)
+        ax.legend()
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,46 @@
+"""Course-wide settings, read from the environment each time they are asked for."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = 42
+# Fast mode: a fixed, class-balanced slice of the real images and a single epoch.
+FAST_TRAIN_PER_CLASS = 200
+FAST_TEST_PER_CLASS = 100
+FAST_EPOCHS = 1
+
+
+def fast_mode() -> bool:
+    """True when COURSE_FAST asks for the small, one-epoch version of the course."""
+    return os.environ.get("COURSE_FAST", "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def epochs(full: int) -> int:
+    """The number of epochs to train: `full`, or one in fast mode."""
+    return FAST_EPOCHS if fast_mode() else full
+
+
+def data_dir() -> Path:
+    """Where MNIST is stored: COURSE_DATA_DIR, else <repo>/data."""
+    return Path(os.environ.get("COURSE_DATA_DIR") or REPO_ROOT / "data").expanduser().resolve()
+
+
+def checkpoint_dir() -> Path:
+    """Where trained models are saved: COURSE_CHECKPOINT_DIR (else <repo>/checkpoints), plus fast/ in fast mode."""
+    base = Path(os.environ.get("COURSE_CHECKPOINT_DIR") or REPO_ROOT / "checkpoints").expanduser().resolve()
+    # Fast-mode models live apart so a quick test run never overwrites a fully trained one.
+    return base / "fast" if fast_mode() else base
+
+
+def describe_mode() -> str:
+    """One line for a notebook to print: which mode is on and what it means."""
+    if fast_mode():
+        return (
+            f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training and "
+            f"{FAST_TEST_PER_CLASS * 10:,} test images (balanced), {FAST_EPOCHS} epoch. "
+            "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing."
+        )
+    return "Full course (COURSE_FAST=0): all 60,000 training and 10,000 test images."

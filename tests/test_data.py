@@ -1,0 +1,174 @@
+"""The data layer: offline mirror, clear errors on bad input, in-memory tensors, fast mode."""
+
+import gzip
+import shutil
+
+import pytest
+import torch
+
+from helpers.data import (
+    ARCHIVES,
+    EXTRACTED_BYTES,
+    MnistDataError,
+    TensorLoader,
+    balanced_indices,
+    copy_from_mirror,
+    denormalize,
+    load_mnist,
+    mnist_tensors,
+    raw_dir,
+    train_val_split,
+)
+
+
+def truncate(path, keep=1000):
+    data = path.read_bytes()[:keep]
+    path.write_bytes(data)
+
+
+# --- loading through a mirror -------------------------------------------------------------
+
+def test_mirror_gives_both_splits_without_network(empty_data_dir, mirror_copy, no_network, monkeypatch):
+    monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
+    train, test = load_mnist(train=True), load_mnist(train=False)
+    assert (len(train), len(test)) == (60_000, 10_000)
+    assert train.targets[0] == 5 and test.targets[100] == 6 and test.targets[4142] == 7
+    assert (empty_data_dir / "MNIST" / "raw" / "train-images-idx3-ubyte.gz").is_file()
+
+
+def test_data_root_does_not_depend_on_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    before = raw_dir()
+    monkeypatch.chdir(tmp_path)
+    assert raw_dir() == before and before.parts[-3:] == ("data", "MNIST", "raw")
+
+
+# --- bad input: each gets one clear message -----------------------------------------------
+
+def test_no_network_no_mirror_names_both_fixes(empty_data_dir, no_network):
+    with pytest.raises(MnistDataError) as info:
+        load_mnist(train=True)
+    message = str(info.value)
+    assert "MNIST_MIRROR" in message and "internet" in message
+    assert all(name in message for name in ARCHIVES)
+    assert "Traceback" not in message
+
+
+def test_mirror_that_is_not_a_folder(empty_data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("MNIST_MIRROR", str(tmp_path / "nowhere"))
+    with pytest.raises(MnistDataError, match="is not a folder"):
+        load_mnist(train=True)
+
+
+def test_mirror_missing_an_archive_names_it(empty_data_dir, mirror_copy, monkeypatch):
+    (mirror_copy / "t10k-labels-idx1-ubyte.gz").unlink()
+    monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
+    with pytest.raises(MnistDataError, match="lacks t10k-labels-idx1-ubyte.gz"):
+        load_mnist(train=False)
+
+
+def test_truncated_archive_in_mirror_is_reported_by_name(empty_data_dir, mirror_copy, no_network, monkeypatch):
+    truncate(mirror_copy / "train-labels-idx1-ubyte.gz")
+    monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
+    with pytest.raises(MnistDataError, match="train-labels-idx1-ubyte.gz is corrupted"):
+        load_mnist(train=True)
+    assert not (empty_data_dir / "MNIST" / "raw" / "train-labels-idx1-ubyte.gz").exists()
+
+
+def test_corrupted_archive_in_raw_is_reported_and_kept(empty_data_dir, mirror_copy, no_network):
+    raw = empty_data_dir / "MNIST" / "raw"
+    copy_from_mirror(mirror_copy, raw)
+    corrupted = raw / "t10k-images-idx3-ubyte.gz"
+    data = bytearray(corrupted.read_bytes())
+    data[5000] ^= 0xFF  # same size, one flipped byte: only the md5 can tell
+    corrupted.write_bytes(bytes(data))
+    with pytest.raises(MnistDataError, match="t10k-images-idx3-ubyte.gz") as info:
+        load_mnist(train=False)
+    assert "md5" in str(info.value)
+    assert (raw / "t10k-images-idx3-ubyte.gz.corrupted").read_bytes() == bytes(data)
+
+
+def test_corrupted_archive_in_raw_is_repaired_from_mirror(empty_data_dir, mirror_copy, no_network, monkeypatch):
+    raw = empty_data_dir / "MNIST" / "raw"
+    copy_from_mirror(mirror_copy, raw)
+    truncate(raw / "t10k-labels-idx1-ubyte.gz")
+    monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
+    assert len(load_mnist(train=False)) == 10_000
+
+
+def test_truncated_extraction_is_detected_and_extracted_again(empty_data_dir, mirror_copy, no_network, monkeypatch):
+    monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
+    expected = load_mnist(train=False).targets.clone()
+    extracted = empty_data_dir / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
+    truncate(extracted, keep=5008)  # half the labels
+    reloaded = load_mnist(train=False)
+    assert extracted.stat().st_size == EXTRACTED_BYTES["t10k-labels-idx1-ubyte"]
+    assert torch.equal(reloaded.targets, expected)
+
+
+def test_mirror_archives_extract_to_expected_sizes(good_archives):
+    for name, size in EXTRACTED_BYTES.items():
+        with gzip.open(good_archives / f"{name}.gz") as f:
+            assert len(f.read()) == size
+
+
+# --- tensors, fast mode, batches ----------------------------------------------------------
+
+def test_tensors_are_normalised_and_unchanged(good_archives):
+    images, labels = mnist_tensors(train=True, fast=False)
+    assert images.shape == (60_000, 1, 28, 28) and images.dtype == torch.float32
+    assert labels.dtype == torch.int64 and labels[0] == 5
+    assert abs(images.mean().item()) < 1e-3 and abs(images.std().item() - 1) < 1e-3
+    raw = load_mnist(train=True).data
+    assert torch.allclose(denormalize(images[:5]).squeeze(1) * 255, raw[:5].float(), atol=1e-3)
+
+
+def test_fast_subset_is_small_balanced_and_fixed(good_archives):
+    images, labels = mnist_tensors(train=True, fast=True)
+    assert len(labels) == 2_000 and torch.bincount(labels).tolist() == [200] * 10
+    again, _ = mnist_tensors(train=True, fast=True)
+    assert torch.equal(images, again)
+    _, test_labels = mnist_tensors(train=False, fast=True)
+    assert torch.bincount(test_labels).tolist() == [100] * 10
+
+
+def test_fast_mode_switch_selects_the_subset(good_archives, monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    assert len(mnist_tensors(train=False)[1]) == 1_000
+    monkeypatch.setenv("COURSE_FAST", "0")
+    assert len(mnist_tensors(train=False)[1]) == 10_000
+
+
+def test_balanced_indices_take_the_first_of_each_class():
+    labels = torch.tensor([0, 1, 0, 2, 1, 0, 2, 3, 4, 5, 6, 7, 8, 9] * 2)
+    picked = balanced_indices(labels, 1)
+    assert sorted(labels[picked].tolist()) == list(range(10))
+    assert picked.tolist() == sorted(picked.tolist())
+
+
+def test_loader_visits_every_sample_once_per_epoch_in_a_new_order():
+    images = torch.arange(25).float().view(25, 1, 1, 1)
+    loader = TensorLoader(images, torch.arange(25), batch_size=10, seed=1)
+    assert len(loader) == 3
+    first = torch.cat([y for _, y in loader])
+    second = torch.cat([y for _, y in loader])
+    assert sorted(first.tolist()) == list(range(25)) == sorted(second.tolist())
+    assert not torch.equal(first, second)
+    assert [len(y) for _, y in loader] == [10, 10, 5]
+    replay = torch.cat([y for _, y in TensorLoader(images, torch.arange(25), batch_size=10, seed=1)])
+    assert torch.equal(replay, first)
+
+
+def test_loader_without_shuffle_keeps_order_and_checks_lengths():
+    loader = TensorLoader(torch.zeros(5, 1, 2, 2), torch.arange(5), batch_size=2, shuffle=False)
+    assert torch.cat([y for _, y in loader]).tolist() == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="5 images but 4 labels"):
+        TensorLoader(torch.zeros(5, 1, 2, 2), torch.arange(4), batch_size=2)
+
+
+def test_train_val_split_is_disjoint_and_seeded():
+    images, labels = torch.arange(100).float().view(100, 1, 1, 1), torch.arange(100)
+    (tx, ty), (vx, vy) = train_val_split(images, labels, val_fraction=0.2, seed=3)
+    assert len(vy) == 20 and len(ty) == 80
+    assert set(ty.tolist()).isdisjoint(vy.tolist())
+    assert torch.equal(train_val_split(images, labels, 0.2, seed=3)[1][1], vy)
