@@ -12,7 +12,7 @@ from urllib.error import URLError
 import torch
 from torchvision.datasets import MNIST
 
-from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, SEED, data_dir, fast_mode
+from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, REPO_ROOT, SEED, data_dir, fast_mode
 
 # The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
 MEAN = 0.1307
@@ -36,6 +36,15 @@ class MnistDataError(RuntimeError):
 def raw_dir() -> Path:
     """The folder torchvision reads the archives from: <data root>/MNIST/raw."""
     return data_dir() / "MNIST" / "raw"
+
+
+def mirror_dir() -> Path | None:
+    """The MNIST_MIRROR folder, if set; a relative path is read from the course's root folder."""
+    value = os.environ.get("MNIST_MIRROR", "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (REPO_ROOT / path).resolve()
 
 
 def md5sum(path: Path) -> str:
@@ -108,9 +117,9 @@ def _set_aside_broken_files(raw: Path) -> list[str]:
 def load_mnist(train: bool, transform=None) -> MNIST:
     """The torchvision MNIST split, from a local mirror (MNIST_MIRROR) or the internet."""
     raw = raw_dir()
-    mirror = os.environ.get("MNIST_MIRROR")
-    if mirror:
-        copy_from_mirror(Path(mirror).expanduser(), raw)
+    mirror = mirror_dir()
+    if mirror is not None:
+        copy_from_mirror(mirror, raw)
     broken = _set_aside_broken_files(raw) if raw.is_dir() else []
     try:
         return MNIST(str(data_dir()), train=train, download=True, transform=transform)

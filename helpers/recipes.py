@@ -36,7 +36,7 @@ class Recipe:
 
 
 ANN_RECIPE = Recipe(model="ann", epochs=10, batch_size=128, lr=1e-3)
-CNN_RECIPE = Recipe(model="lenet5", epochs=6, batch_size=128, lr=4e-3)
+CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=4e-3)
 
 
 def make_optimizer(recipe: Recipe, model: nn.Module, steps: int) -> tuple[torch.optim.Optimizer, Any]:

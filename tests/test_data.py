@@ -172,3 +172,14 @@ def test_train_val_split_is_disjoint_and_seeded():
     assert len(vy) == 20 and len(ty) == 80
     assert set(ty.tolist()).isdisjoint(vy.tolist())
     assert torch.equal(train_val_split(images, labels, 0.2, seed=3)[1][1], vy)
+
+
+def test_relative_mirror_is_read_from_the_course_root(monkeypatch, tmp_path):
+    from helpers.data import mirror_dir
+    from helpers.settings import REPO_ROOT
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MNIST_MIRROR", "../shared/data/mnist")
+    assert mirror_dir() == (REPO_ROOT / "../shared/data/mnist").resolve()
+    monkeypatch.setenv("MNIST_MIRROR", "")
+    assert mirror_dir() is None

@@ -1,0 +1,47 @@
+"""The three networks: output shapes, parameter counts, and the LeNet-5 padding arithmetic."""
+
+import pytest
+import torch
+from torch import nn
+
+from helpers.models import ANN, CompactCNN, LeNet5, build_model, count_parameters
+
+
+@pytest.mark.parametrize("name", ["ann", "compact_cnn", "lenet5"])
+def test_models_map_a_batch_of_digits_to_ten_logits(name):
+    model = build_model(name)
+    assert model(torch.zeros(4, 1, 28, 28)).shape == (4, 10)
+
+
+def test_parameter_counts():
+    # 784*512+512 + 512*256+256 + 256*10+10
+    assert count_parameters(ANN()) == 535_818
+    # conv1 6*9+6, conv2 16*54+16, fc 400*120+120, 120*84+84, 84*10+10
+    assert count_parameters(CompactCNN()) == 60_074
+    # conv1 6*25+6, conv2 16*150+16, then the same fully connected layers
+    assert count_parameters(LeNet5()) == 61_706
+
+
+def test_feature_shapes_give_16x5x5():
+    x = torch.zeros(1, 1, 28, 28)
+    assert CompactCNN().features(x).shape == (1, 16, 5, 5)
+    assert LeNet5().features(x).shape == (1, 16, 5, 5)
+
+
+def test_lenet_without_padding_breaks_the_400_arithmetic():
+    # The seeds' bug: 5x5 kernels with no padding leave 16x4x4 = 256 features, not 400.
+    unpadded = nn.Sequential(nn.Conv2d(1, 6, 5), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.Flatten())
+    assert unpadded(torch.zeros(1, 1, 28, 28)).shape == (1, 256)
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+        nn.Linear(400, 120)(unpadded(torch.zeros(1, 1, 28, 28)))
+
+
+def test_unknown_model_name_lists_the_choices():
+    with pytest.raises(ValueError, match="choose one of"):
+        build_model("resnet")
+
+
+def test_models_return_logits_not_probabilities():
+    torch.manual_seed(0)
+    out = LeNet5()(torch.randn(8, 1, 28, 28))
+    assert not torch.allclose(out.exp().sum(dim=1), torch.ones(8))

@@ -1,0 +1,78 @@
+"""Training and evaluation: correct bookkeeping, learning, and repeatable runs."""
+
+import torch
+from torch import nn
+
+from helpers.data import TensorLoader
+from helpers.recipes import Recipe, make_optimizer, train_recipe
+from helpers.training import evaluate, fit, predict_proba, train_one_epoch
+
+CPU = torch.device("cpu")
+
+
+def toy_data(n=200, seed=0):
+    """Separable 'digits': class k has a bright pixel at position k."""
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.randint(0, 10, (n,), generator=g)
+    images = 0.1 * torch.randn(n, 1, 28, 28, generator=g)
+    images.view(n, -1)[torch.arange(n), labels * 7] += 3.0
+    return images, labels
+
+
+def test_evaluate_averages_over_all_samples_not_the_last_batch():
+    images, labels = toy_data(25)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    whole = evaluate(model, TensorLoader(images, labels, 25, shuffle=False), CPU)
+    batched = evaluate(model, TensorLoader(images, labels, 10, shuffle=False), CPU)
+    assert torch.allclose(torch.tensor(whole), torch.tensor(batched), atol=1e-6)
+    expected = nn.functional.cross_entropy(model(images), labels).item()
+    assert abs(whole[0] - expected) < 1e-5
+
+
+def test_training_accuracy_is_counted():
+    # The seeds' `bach_corr` typo left this at zero; it must track real predictions.
+    images, labels = toy_data()
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    loader = TensorLoader(images, labels, 20)
+    accs = [train_one_epoch(model, loader, optimizer, CPU)[1] for _ in range(3)]
+    assert 0 < accs[0] < accs[-1] and accs[-1] > 0.9
+
+
+def test_fit_returns_a_full_history_and_learns():
+    images, labels = toy_data()
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    history = fit(model, TensorLoader(images, labels, 20), TensorLoader(*toy_data(100, 1), 50, shuffle=False), optimizer, 3, CPU, verbose=False)
+    assert set(history) == {"train_loss", "train_acc", "test_loss", "test_acc", "seconds"}
+    assert all(len(v) == 3 for v in history.values())
+    assert history["test_loss"][-1] < history["test_loss"][0] and history["test_acc"][-1] > 0.9
+    assert all(s > 0 for s in history["seconds"])
+
+
+def test_predict_proba_rows_sum_to_one():
+    probs = predict_proba(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), toy_data(30)[0], CPU, batch_size=8)
+    assert probs.shape == (30, 10) and torch.allclose(probs.sum(dim=1), torch.ones(30))
+
+
+def test_same_seed_same_history(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    data = (*toy_data(300, 0), *toy_data(100, 1))
+    recipe = Recipe(model="lenet5", epochs=3, batch_size=32, lr=2e-3)
+    _, first = train_recipe(recipe, CPU, data, verbose=False)
+    _, second = train_recipe(recipe, CPU, data, verbose=False)
+    for key in ("train_loss", "train_acc", "test_loss", "test_acc"):
+        assert first["history"][key] == second["history"][key]
+    assert first["settings"] == second["settings"] and first["settings"]["fast"] is True
+
+
+def test_recipe_schedules():
+    model = nn.Linear(2, 2)
+    assert make_optimizer(Recipe("ann", 1, 8, 1e-3, schedule="constant"), model, 10)[1] is None
+    assert make_optimizer(Recipe("ann", 1, 8, 1e-3), model, 10)[1] is not None
+    try:
+        make_optimizer(Recipe("ann", 1, 8, 1e-3, schedule="cosine?"), model, 10)
+    except ValueError as error:
+        assert "unknown schedule" in str(error)
+    else:
+        raise AssertionError("an unknown schedule must be refused")
