@@ -12,39 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import threading
 import time
 from pathlib import Path
 
 import nbformat
-import psutil
 from nbclient import NotebookClient
+
+from helpers.memory import PeakMemory
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-
-
-class PeakMemory(threading.Thread):
-    """Samples the resident memory of this process's children (the kernel) until stopped."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_mb = 0.0
-        self._stop = threading.Event()
-
-    def run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.25):
-            for child in me.children(recursive=True):
-                try:
-                    self.peak_mb = max(self.peak_mb, child.memory_info().rss / 2**20)
-                except psutil.Error:
-                    pass
-
-    def stop(self) -> float:
-        self._stop.set()
-        self.join()
-        return self.peak_mb
 
 
 def execute(path: Path, timeout: int) -> dict[str, float]:
@@ -53,16 +30,14 @@ def execute(path: Path, timeout: int) -> dict[str, float]:
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}, store_widget_state=True
     )
-    monitor = PeakMemory()
-    monitor.start()
     start = time.perf_counter()
     try:
-        client.execute()
+        with PeakMemory(children=True, interval=0.25) as memory:  # the kernel is our child process
+            client.execute()
     finally:
         seconds = time.perf_counter() - start
-        peak = monitor.stop()
         nbformat.write(nb, path)  # keep what ran, even on failure, so the error can be read
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak, 1)}
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(memory.peak_mb, 1)}
 
 
 def main() -> None:
