@@ -125,10 +125,12 @@ def load_mnist(train: bool, transform=None) -> MNIST:
         return MNIST(str(data_dir()), train=train, download=True, transform=transform)
     except (RuntimeError, URLError, OSError) as error:
         detail = "".join(f"\n  found and set aside: {b}" for b in broken)
+        first_line = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        # `from None`: the chained urllib traceback would bury the one message a learner needs.
         raise MnistDataError(
             f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}\n"
-            + _how_to_get_data()
-        ) from error
+            f"  (the download failed with: {first_line})\n" + _how_to_get_data()
+        ) from None
 
 
 def balanced_indices(labels: torch.Tensor, per_class: int) -> torch.Tensor:

@@ -1,13 +1,9 @@
-"""Test configuration: fast mode unless COURSE_FAST is already set, and shared fixtures."""
+"""Fixtures shared by the unit tests (fast mode is switched on by the root conftest.py)."""
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-
-# Set before nbval starts any kernel, so every notebook inherits it.
-os.environ.setdefault("COURSE_FAST", "1")
 
 
 @pytest.fixture(scope="session")
