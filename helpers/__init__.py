@@ -18,3 +18,27 @@ from .seeding import seed_everything
 from .plots import plot_history, show_image_grid, use_course_style
 from .settings import checkpoint_dir, data_dir, describe_mode, epochs, fast_mode
 from .training import History, evaluate, fit, predict_proba, train_one_epoch
+from .analysis import (
+    capture_activations,
+    compare_mistakes,
+    confused_pairs,
+    describe_confusions,
+    extract_features,
+    first_of_each,
+    mistakes_table,
+    predict,
+    project_2d,
+    strongest_inputs,
+)
+from .timing import Throughput, num_threads, step_cost_fit, steps_for, throughput_sweep, training_throughput
+from .plots_analysis import (
+    mistake_titles,
+    plot_call_times,
+    plot_confusion_matrix,
+    plot_feature_maps,
+    plot_filters,
+    plot_image_grid,
+    plot_projections,
+    plot_speedup,
+    plot_throughput,
+)

@@ -58,3 +58,41 @@ def plot_history(histories: dict[str, History]) -> Figure:
         ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     return fig
+
+
+def plot_prediction(image: torch.Tensor, probabilities: torch.Tensor, label: int | None = None, normalized: bool = True) -> Figure:
+    """One digit beside a bar chart of its predicted probabilities, the predicted class highlighted."""
+    pixels = denormalize(image) if normalized else image
+    probs = probabilities.detach().cpu().flatten()
+    predicted = int(probs.argmax())
+    fig, (img_ax, bar_ax) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [1, 2.2]})
+    img_ax.imshow(pixels.squeeze().cpu().numpy(), cmap="gray_r")
+    img_ax.set_title("the image" if label is None else f"the image (true label: {label})")
+    img_ax.axis("off")
+    colours = ["C2" if d == predicted else "C0" for d in range(len(probs))]
+    bars = bar_ax.bar(range(len(probs)), 100 * probs.numpy(), color=colours)
+    bar_ax.bar_label(bars, labels=[f"{100 * p:.1f}" if p >= 0.005 else "" for p in probs.tolist()], fontsize=11)
+    bar_ax.set(title=f"predicted: {predicted} ({probs[predicted]:.1%} sure)", xlabel="digit",
+               ylabel="probability (%)", ylim=(0, 110), xticks=range(len(probs)))
+    bar_ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def show_digits(
+    images: torch.Tensor, titles: list[str] | None = None, ncols: int = 5, cmap: str = "gray_r", suptitle: str | None = None
+) -> Figure:
+    """Single-channel images ([N, 1, H, W] or [N, H, W]) in a grid of `ncols` columns, each with an optional title."""
+    pixels = images.detach().cpu().reshape(len(images), *images.shape[-2:])
+    nrows = -(-len(pixels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(10, 2.2 * ncols), 2.5 * nrows + (0.6 if suptitle else 0)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(pixels):
+            ax.imshow(pixels[i].numpy(), cmap=cmap)
+            if titles is not None:
+                ax.set_title(titles[i])
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=16)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,127 @@
+"""Training throughput, measured the right way: warm-up, device synchronisation, repeats, the median."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from .data import TensorLoader
+from .device import Timing, time_repeats
+from .models import build_model
+from .seeding import seed_everything
+from .training import train_one_epoch
+
+EPOCH_IMAGES = 60_000  # one epoch of the full MNIST training set
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """How fast `steps` training steps of `batch_size` images ran: the timing and what follows from it."""
+
+    batch_size: int
+    steps: int
+    timing: Timing
+
+    @property
+    def images_per_second(self) -> float:
+        return self.batch_size * self.steps / self.timing.median
+
+    @property
+    def seconds_per_step(self) -> float:
+        return self.timing.median / self.steps
+
+    def seconds_per_epoch(self, images: int = EPOCH_IMAGES) -> float:
+        """An epoch's training time extrapolated from the measured rate."""
+        return images / self.images_per_second
+
+
+def synthetic_batches(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """`n` random normalised-looking 1x28x28 images and labels (timing does not care what they show)."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(n, 1, 28, 28, generator=generator), torch.randint(0, 10, (n,), generator=generator)
+
+
+def training_throughput(
+    model: nn.Module,
+    batch_size: int,
+    device: torch.device | str,
+    steps: int = 20,
+    repeats: int = 3,
+    warmup: int = 1,
+    data: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> Throughput:
+    """Time `steps` steps of the course's training loop (train_one_epoch) on `device`: median of `repeats` after `warmup`."""
+    device = torch.device(device)
+    n = batch_size * steps
+    images, labels = data if data is not None else synthetic_batches(n)
+    pick = torch.arange(n) % len(labels)  # exactly `steps` full batches, reusing images if there are too few
+    loader = TensorLoader(images[pick], labels[pick], batch_size, shuffle=True)
+    model = model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    timing = time_repeats(lambda: train_one_epoch(model, loader, optimizer, device), device, repeats, warmup)
+    return Throughput(batch_size, steps, timing)
+
+
+def steps_for(batch_size: int, images: int, min_steps: int = 2, max_steps: int = 100) -> int:
+    """Enough steps to cover about `images` images, within [min_steps, max_steps]."""
+    return int(np.clip(images // batch_size, min_steps, max_steps))
+
+
+def throughput_sweep(
+    model_names: Sequence[str],
+    batch_sizes: Sequence[int],
+    devices: Sequence[torch.device],
+    images: int = 4096,
+    repeats: int = 3,
+    warmup: int = 1,
+    progress: Callable[[str], None] | None = print,
+) -> pd.DataFrame:
+    """Training throughput of each model on each device at each batch size, one row per measurement."""
+    rows = []
+    for device in devices:
+        for name in model_names:
+            for batch_size in batch_sizes:
+                seed_everything()
+                result = training_throughput(
+                    build_model(name), batch_size, device, steps_for(batch_size, images), repeats, warmup
+                )
+                rows.append(
+                    {
+                        "model": name,
+                        "device": device.type,
+                        "batch_size": batch_size,
+                        "steps": result.steps,
+                        "median_s": result.timing.median,
+                        "spread_s": result.timing.spread,
+                        "images_per_s": result.images_per_second,
+                        "ms_per_step": 1000 * result.seconds_per_step,
+                        "s_per_epoch": result.seconds_per_epoch(),
+                    }
+                )
+                if progress is not None:
+                    progress(f"{device.type:>4}  {name:<7} batch {batch_size:>5}: {result.images_per_second:9,.0f} images/s")
+    return pd.DataFrame(rows)
+
+
+def step_cost_fit(batch_sizes: Sequence[int], ms_per_step: Sequence[float]) -> tuple[float, float]:
+    """Fit ms per step = overhead + batch_size × per_image (relative least squares); returns (overhead_ms, per_image_ms)."""
+    y = np.asarray(ms_per_step, float)
+    per_image, overhead = np.polyfit(np.asarray(batch_sizes, float), y, 1, w=1 / y)  # weights: relative errors count
+    return float(overhead), float(per_image)
+
+
+@contextmanager
+def num_threads(n: int) -> Iterator[int]:
+    """Let torch use `n` CPU threads inside the `with` block, then restore the previous number."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield n
+    finally:
+        torch.set_num_threads(previous)

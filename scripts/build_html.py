@@ -1,0 +1,239 @@
+"""Build a static, read-only HTML copy of the executed course into build/html/ (not committed).
+
+    uv run python scripts/build_html.py          # every notebook -> build/html/NN_name.html, plus index.html
+    uv run python scripts/build_html.py --out /tmp/course-html
+
+The pages show the notebooks as stored (run `scripts/run_notebooks.py` first), with their outputs.
+Progress bars (ipywidgets) are drawn as plain HTML from their final state, images are embedded and
+solutions are folded (click to show), so a page works offline without Jupyter; only LaTeX needs
+MathJax from a CDN (without a network, formulas show as their TeX source). index.html lists each
+notebook with its title, what you will learn, and the time a full run took (from
+benchmarks/results/notebooks_full.json, when present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+from pathlib import Path
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbformat import NotebookNode
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# Links from a notebook to the shared images folder (Markdown or HTML).
+IMAGE_LINK = re.compile(r"(?<=[(\"'])\.\./images/")
+
+# The lab template, plus a link back to the index and solutions folded in <details>.
+PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block body_header %}{{ super() }}
+<p class="course-nav" style="padding: 0 1em"><a href="index.html">&larr; All notebooks</a></p>
+{% endblock body_header %}
+{% block any_cell %}
+{%- if 'solution' in cell.metadata.get('tags', []) -%}
+<details class="course-solution" style="margin: 0.5em 0"><summary style="cursor: pointer; padding-left: 1em">Solution (click to show)</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock any_cell %}
+"""
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.6em; text-align: left; vertical-align: top; }}
+td ul {{ margin: 0; padding-left: 1.2em; }}
+.time {{ white-space: nowrap; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p>A read-only copy of the executed notebooks, with their outputs. To run them yourself, open the
+course in JupyterLab (<code>uv run jupyter lab</code>).</p>
+<table>
+<thead><tr><th>#</th><th>notebook</th><th>what you will learn</th><th>time (full run)</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<p>{timing_note}</p>
+</body>
+</html>
+"""
+
+
+def notebook_paths(only: list[str] | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
+    """The course notebooks (NN_name.ipynb), optionally only those whose name starts with one of `only`."""
+    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not only or p.name.startswith(tuple(only))]
+
+
+def images_from_root(nb: NotebookNode) -> NotebookNode:
+    """Rewrite ../images/ links as images/ (read from the course root, where nbconvert may embed them)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = IMAGE_LINK.sub("images/", cell.source)
+    return nb
+
+
+def progress_html(model_id: str, state: dict) -> str | None:
+    """A tqdm-style progress bar (HBox of HTML, progress, HTML) drawn as static HTML from its final state."""
+    box = state.get(model_id, {})
+    if box.get("model_name") != "HBoxModel":
+        return None
+    parts = []
+    for ref in box.get("state", {}).get("children", []):
+        child = state.get(ref.removeprefix("IPY_MODEL_"), {})
+        values = child.get("state", {})
+        if child.get("model_name") == "HTMLModel":
+            parts.append(values.get("value", ""))  # already HTML, written by tqdm
+        elif child.get("model_name") in {"FloatProgressModel", "IntProgressModel"}:
+            parts.append(f'<progress value="{values.get("value", 0)}" max="{values.get("max", 100)}"></progress>')
+    if not any(p.startswith("<progress") for p in parts):
+        return None
+    return f'<div class="course-progress" style="font-family: monospace">{" ".join(parts)}</div>'
+
+
+def static_widgets(nb: NotebookNode) -> NotebookNode:
+    """Replace widget outputs by static HTML (progress bars) or their text, and drop the widget state."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW not in data:
+                continue
+            view = data.pop(WIDGET_VIEW)
+            drawn = progress_html(view.get("model_id", ""), state)
+            if drawn:
+                data["text/html"] = drawn
+                data.pop("text/plain", None)  # the text is the bar's first state (0%), not its last
+    # Without state the page loads no widget JavaScript from a CDN.
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def make_exporter() -> HTMLExporter:
+    """nbconvert's HTMLExporter (lab look) with images embedded and the course's page template."""
+    exporter = HTMLExporter(
+        template_name="lab", extra_loaders=[jinja2.DictLoader({"course.html.j2": PAGE_TEMPLATE})], embed_images=True
+    )
+    exporter.template_file = "course.html.j2"
+    return exporter
+
+
+def build_page(path: Path, out: Path, exporter: HTMLExporter) -> Path:
+    """Write one notebook as <out>/<name>.html; return the path."""
+    nb = static_widgets(images_from_root(nbformat.read(path, as_version=4)))
+    if not any(cell.get("outputs") for cell in nb.cells):
+        print(f"warning: {path.name} has no outputs; run `uv run python scripts/run_notebooks.py` first")
+    # nbconvert embeds only images below this path, so it is the course root, not notebooks/.
+    resources = {"metadata": {"path": str(path.parent.parent), "name": path.stem}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    target = out / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def title_and_learn(nb: NotebookNode) -> tuple[str, list[str]]:
+    """The title (`# NN · Title`) and the 'What you will learn' bullets of a notebook's first cell."""
+    first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+    lines = first.splitlines()
+    title = next((line[2:].strip() for line in lines if line.startswith("# ")), "")
+    bullets: list[str] = []
+    inside = False
+    for line in lines:
+        if "what you will learn" in line.lower():
+            inside = True
+        elif inside and re.match(r"\s*[-*] ", line):
+            bullets.append(re.sub(r"^\s*[-*] ", "", line).strip())
+        elif inside and bullets and line.strip() and not line.startswith(" "):
+            break  # the first paragraph after the list ends it
+        elif inside and bullets and line.startswith("  "):
+            bullets[-1] += " " + line.strip()  # a bullet continued on the next line
+    return title, bullets
+
+
+def read_timings(path: Path = TIMINGS) -> dict[str, float]:
+    """Notebook file name -> seconds of a full run, from scripts/run_notebooks.py's results (empty if absent)."""
+    if not path.is_file():
+        return {}
+    results = json.loads(path.read_text()).get("notebooks", {})
+    return {name: float(r["seconds"]) for name, r in results.items() if "seconds" in r}
+
+
+def format_seconds(seconds: float) -> str:
+    """'45 s' or '3 min 20 s'."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def inline_markdown(text: str) -> str:
+    """Markdown of one bullet as inline HTML (code, emphasis, links)."""
+    rendered = markdown2html_mistune(text).strip()
+    return re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.DOTALL)
+
+
+def index_row(path: Path, nb: NotebookNode, timings: dict[str, float]) -> str:
+    """One table row of the index: number, linked title, what you will learn, time."""
+    title, learn = title_and_learn(nb)
+    number, _, name = (title or path.stem.replace("_", " ")).partition(" ")
+    name = name.lstrip("· ").strip() or title
+    items = "".join(f"<li>{inline_markdown(b)}</li>" for b in learn)
+    seconds = timings.get(path.name)
+    time_text = format_seconds(seconds) if seconds is not None else "not measured yet"
+    return (
+        f'<tr><td>{html.escape(number)}</td><td><a href="{path.stem}.html">{html.escape(name)}</a></td>'
+        f'<td><ul>{items}</ul></td><td class="time">{time_text}</td></tr>'
+    )
+
+
+def index_page(paths: list[Path], timings: dict[str, float], title: str = "Image classification with PyTorch on MNIST") -> str:
+    """The index page: the syllabus, with a link to each notebook's page and its time."""
+    rows = "\n".join(index_row(p, nbformat.read(p, as_version=4), timings) for p in paths)
+    note = (
+        "Times: one full run (COURSE_FAST=0) of each notebook in a fresh kernel, measured by scripts/run_notebooks.py."
+        if timings
+        else "Times are not measured yet: run <code>uv run python scripts/run_notebooks.py</code>, then build again."
+    )
+    return INDEX_TEMPLATE.format(title=html.escape(title), rows=rows, timing_note=note)
+
+
+def build_all(paths: list[Path], out: Path, timings_file: Path = TIMINGS) -> list[Path]:
+    """Pages for every notebook in `paths` and index.html, written into `out`; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    exporter = make_exporter()
+    pages = [build_page(path, out, exporter) for path in paths]
+    index = out / "index.html"
+    index.write_text(index_page(paths, read_timings(timings_file)), encoding="utf-8")
+    return [index, *pages]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "html", help="output folder (default: build/html)")
+    args = parser.parse_args()
+    paths = notebook_paths()
+    if not paths:
+        raise SystemExit(f"no notebooks found in {NOTEBOOKS}")
+    for target in build_all(paths, args.out):
+        print(target)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Check that this machine is ready for the course: Python, torch, torchvision, device, MNIST, data folder.
+
+    uv run python scripts/check_environment.py
+
+Prints one line per check (with what to do for each problem) and a one-line verdict; exits with
+status 1 when something needs fixing. It never downloads anything. Notebook 00 shows the same report.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    """Run the check; the exit status says whether the machine is ready."""
+    try:
+        from helpers.environment import check_environment
+    except ImportError as error:
+        # Without torch (or the helpers package) the detailed check cannot even start: say what to do.
+        print(f"PROBLEM  the course's packages are not installed ({error}).")
+        print("         what to do: run `uv sync` in the course folder, then `uv run python scripts/check_environment.py`.")
+        print("\nVerdict: 1 problem: packages.")
+        return 1
+    return 0 if check_environment() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

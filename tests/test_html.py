@@ -1,0 +1,110 @@
+"""The static HTML course: pages with their outputs, progress bars drawn without widgets, an index with times."""
+
+import importlib.util
+import json
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers.settings import REPO_ROOT
+
+
+def load_script(name: str):
+    """Import scripts/<name>.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_html = load_script("build_html")
+
+TITLE_CELL = """# 99 · Sample notebook
+
+What this is about.
+
+**What you will learn**
+
+- how `tensors` look
+- what a *loss* is,
+  over two lines
+
+**Time:** 2 minutes.
+
+*If something looks wrong, use Kernel → Restart Kernel and Run All Cells.*"""
+
+
+def model(name: str, **state) -> dict:
+    """One entry of a notebook's widget state, as ipywidgets stores it."""
+    return {"model_name": name, "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0", "state": state}
+
+
+def sample_notebook() -> nbformat.NotebookNode:
+    """An executed notebook with a tqdm progress bar (widget), a printed line and a hidden solution."""
+    bar = new_output("display_data", data={
+        "text/plain": "epoch 1:   0%|          | 0/5 [00:00<?, ?it/s]",
+        "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0, "model_id": "box"},
+    })
+    solution = new_code_cell("print('solution here')", execution_count=2,
+                             outputs=[new_output("stream", name="stdout", text="solution output\n")])
+    solution.metadata.update(tags=["solution"], jupyter={"source_hidden": True})
+    nb = new_notebook(cells=[
+        new_markdown_cell(TITLE_CELL),
+        new_code_cell("train()", execution_count=1, outputs=[bar, new_output("stream", name="stdout", text="accuracy 0.97\n")]),
+        solution,
+    ])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"version_major": 2, "version_minor": 0, "state": {
+        "box": model("HBoxModel", children=["IPY_MODEL_left", "IPY_MODEL_bar", "IPY_MODEL_right"]),
+        "left": model("HTMLModel", value="epoch\u20071:\u2007100%"),
+        "bar": model("FloatProgressModel", value=5.0, max=5.0, bar_style="success"),
+        "right": model("HTMLModel", value="\u20075/5\u2007[00:01&lt;00:00,\u20074.2it/s]"),
+    }}}
+    return nb
+
+
+@pytest.fixture
+def built(tmp_path):
+    """build/html for a one-notebook course, with a timings file."""
+    (tmp_path / "notebooks").mkdir()
+    path = tmp_path / "notebooks" / "99_sample.ipynb"
+    nbformat.write(sample_notebook(), path)
+    timings = tmp_path / "notebooks_full.json"
+    timings.write_text(json.dumps({"total_seconds": 200.0, "notebooks": {"99_sample.ipynb": {"seconds": 125.4}}}))
+    return build_html.build_all([path], tmp_path / "html", timings_file=timings)
+
+
+def test_page_keeps_outputs_and_draws_progress_bars(built):
+    page = built[1].read_text()
+    assert built[1].name == "99_sample.html"
+    assert "accuracy 0.97" in page
+    bar = re.search(r'class="course-progress".*?</div>', page, flags=re.DOTALL).group()
+    assert "<progress" in bar and 'value="5.0"' in bar and 'max="5.0"' in bar and "5/5" in bar
+    assert "widget-view+json" not in page and "widget-state+json" not in page and "unpkg.com" not in page
+    assert "0/5 [00:00" not in page  # the bar's stale first state is not shown
+    assert "<details" in page and "Solution (click to show)" in page and "solution output" in page
+    assert 'href="index.html"' in page
+
+
+def test_index_lists_title_learning_goals_link_and_time(built):
+    index = built[0].read_text()
+    assert built[0].name == "index.html"
+    assert '<a href="99_sample.html">Sample notebook</a>' in index
+    assert "<code>tensors</code>" in index and "<em>loss</em> is, over two lines" in index
+    assert "2 min 5 s" in index
+
+
+def test_index_without_timings(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    path = tmp_path / "notebooks" / "99_sample.ipynb"
+    nbformat.write(sample_notebook(), path)
+    index = build_html.index_page([path], build_html.read_timings(tmp_path / "missing.json"))
+    assert "not measured yet" in index and "run_notebooks.py" in index
+
+
+def test_title_and_learn_parsing():
+    title, learn = build_html.title_and_learn(sample_notebook())
+    assert title == "99 · Sample notebook"
+    assert learn == ["how `tensors` look", "what a *loss* is, over two lines"]
+    assert build_html.format_seconds(45.2) == "45 s" and build_html.format_seconds(3600) == "60 min 0 s"

@@ -1,0 +1,88 @@
+"""Every numbered notebook follows CONTRIBUTING.md: title with the restart reminder, settings, exercises, clean run."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.settings import REPO_ROOT
+
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# The environment check (00) is short and has no training: no settings cell or exercises required.
+COURSE_NOTEBOOKS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
+RESTART_REMINDER = re.compile(r"Restart Kernel and Run All", re.IGNORECASE)
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """The notebook at `path`."""
+    return nbformat.read(path, as_version=4)
+
+
+def tagged(nb: nbformat.NotebookNode, tag: str, cell_type: str | None = None) -> list[int]:
+    """Indices of the cells carrying `tag` (of `cell_type`, when given)."""
+    return [
+        i for i, c in enumerate(nb.cells)
+        if tag in c.metadata.get("tags", []) and (cell_type is None or c.cell_type == cell_type)
+    ]
+
+
+def ids(path: Path) -> str:
+    return path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_title_cell_with_number_and_restart_reminder(path):
+    first = read(path).cells[0]
+    number = path.name[:2]
+    assert first.cell_type == "markdown" and first.source.startswith(f"# {number}"), (
+        f"{path.name}: the first cell must be the Markdown title '# {number} · Title'"
+    )
+    assert RESTART_REMINDER.search(first.source), (
+        f"{path.name}: the title cell must remind students: "
+        "'If something looks wrong, use Kernel → Restart Kernel and Run All Cells.'"
+    )
+
+
+@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=ids)
+def test_settings_cell(path):
+    assert tagged(read(path), "settings", "code"), f"{path.name}: no code cell tagged `settings`"
+
+
+@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=ids)
+def test_exercises_with_cells_and_hidden_solutions(path):
+    nb = read(path)
+    sections = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## Exercises")]
+    assert sections, f"{path.name}: no '## Exercises' section"
+    tasks, solutions = tagged(nb, "exercise", "markdown"), tagged(nb, "solution")
+    assert tasks and tagged(nb, "exercise", "code") and solutions, f"{path.name}: needs an exercise and a solution"
+    assert min(tasks) > sections[0], f"{path.name}: exercises belong under '## Exercises'"
+    for i in tasks:
+        following = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+        assert following is not None and following.cell_type == "code" and "exercise" in following.metadata.get("tags", []), (
+            f"{path.name}: exercise cell {i} must be followed by a code cell tagged `exercise`"
+        )
+    for i in solutions:
+        cell = nb.cells[i]
+        assert cell.cell_type == "code", f"{path.name}: solution cell {i} must be a code cell"
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, (
+            f"{path.name}: solution cell {i} must be collapsed (jupyter.source_hidden)"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_stored_errors(path):
+    for i, cell in enumerate(read(path).cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"{path.name}: cell {i} stores an error ({output.get('ename')})"
+            if output.output_type == "stream" and output.name == "stderr":
+                assert "Traceback" not in output.text, f"{path.name}: cell {i} stores a traceback"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_run_top_to_bottom_in_one_go(path):
+    counts = [c.execution_count for c in read(path).cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..{len(counts)}; "
+        "store it with `uv run python scripts/run_notebooks.py NN`"
+    )
