@@ -15,7 +15,7 @@ from .device import Timer, describe_device, pick_device, synchronize, time_repea
 from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters
 from .recipes import ANN_RECIPE, CNN_RECIPE, Recipe, load_or_train_recipe, load_tensors, train_recipe
 from .seeding import seed_everything
-from .plots import plot_history, show_image_grid, use_course_style
+from .plots import plot_history, plot_prediction, show_digits, show_image_grid, use_course_style
 from .settings import checkpoint_dir, data_dir, describe_mode, epochs, fast_mode
 from .training import History, evaluate, fit, predict_proba, train_one_epoch
 from .analysis import (

@@ -137,17 +137,20 @@ def first_of_each(labels: torch.Tensor, digits: Sequence[int]) -> list[int]:
     return [int(torch.nonzero(labels == d).flatten()[0]) for d in digits]
 
 
-def project_2d(features: torch.Tensor | np.ndarray, method: str = "pca", seed: int = SEED) -> np.ndarray:
+def project_2d(features: torch.Tensor | np.ndarray, method: str = "pca", seed: int = SEED, perplexity: float = 30.0) -> np.ndarray:
     """Rows of `features` (flattened) mapped to 2-D by PCA or t-SNE (t-SNE after a 50-d PCA, as usual)."""
     from sklearn.decomposition import PCA  # imported here: only the notebooks that project pay for it
     from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits
 
-    x = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
-    if method == "pca":
-        return PCA(n_components=2, random_state=seed).fit_transform(x)
-    if method != "tsne":
+    if method not in ("pca", "tsne"):
         raise ValueError(f"unknown method {method!r}; use 'pca' or 'tsne'")
-    if x.shape[1] > 50 and len(x) > 50:
-        x = PCA(n_components=50, random_state=seed).fit_transform(x)
-    perplexity = min(30.0, (len(x) - 1) / 3)
-    return TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed).fit_transform(x)
+    x = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
+    # One thread: on a small, busy machine, parallel BLAS/OpenMP threads mostly wait for each other.
+    with threadpool_limits(limits=1):
+        if method == "pca":
+            return PCA(n_components=2, random_state=seed).fit_transform(x)
+        if x.shape[1] > 50 and len(x) > 50:
+            x = PCA(n_components=50, random_state=seed).fit_transform(x)
+        perplexity = min(perplexity, (len(x) - 1) / 3)  # t-SNE needs more points than 3 x perplexity
+        return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(x)

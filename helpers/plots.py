@@ -52,10 +52,11 @@ def plot_history(histories: dict[str, History]) -> Figure:
         acc_ax.plot(epochs, [100 * a for a in h["test_acc"]], "-o", color=colour, label=f"{prefix}test")
     loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
     acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
+    longest = max(len(h["train_loss"]) for h in histories.values())
     for ax in (loss_ax, acc_ax):
         ax.grid(alpha=0.3)
         ax.legend()
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xticks(range(1, longest + 1, max(1, longest // 10)))  # whole epochs, also for a 1-epoch run
     fig.tight_layout()
     return fig
 

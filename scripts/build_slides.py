@@ -18,7 +18,7 @@ works on its own. Without them and without a network the slides still open as on
 from __future__ import annotations
 
 import argparse
-import re
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -28,14 +28,19 @@ from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-# Links from a notebook to the shared images folder (Markdown or HTML).
-IMAGE_LINK = re.compile(r"(?<=[(\"'])\.\./images/")
 
 
-def notebook_paths(only: list[str] | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
-    """The course notebooks (NN_name.ipynb), optionally only those whose name starts with one of `only`."""
-    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    return [p for p in paths if not only or p.name.startswith(tuple(only))]
+def _sibling(name: str):
+    """Import scripts/<name>.py (scripts/ is not a package, and this file may itself be loaded by path)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# One place for what the HTML and the slides share: which notebooks, image links, static progress bars.
+_html = _sibling("build_html")
+notebook_paths, images_from_root, static_widgets = _html.notebook_paths, _html.images_from_root, _html.static_widgets
 
 
 def local_or_url(value: str, out: Path, name: str) -> str:
@@ -72,17 +77,9 @@ def make_exporter(reveal_prefix: str | None = None, require_js: str | None = Non
     return SlidesExporter(config=config)
 
 
-def images_from_root(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Rewrite ../images/ links as images/ (read from the course root, where nbconvert may embed them)."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = IMAGE_LINK.sub("images/", cell.source)
-    return nb
-
-
 def build(path: Path, out: Path, exporter: SlidesExporter) -> Path:
     """Write the slides of one notebook as <out>/<name>.slides.html; return the path."""
-    nb = images_from_root(nbformat.read(path, as_version=4))
+    nb = static_widgets(images_from_root(nbformat.read(path, as_version=4)))
     # nbconvert embeds only images below this path, so it is the course root, not notebooks/.
     resources = {"metadata": {"path": str(path.parent.parent), "name": path.stem}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)

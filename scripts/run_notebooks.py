@@ -58,7 +58,10 @@ def main() -> None:
     print(f"all {len(paths)} notebooks: {total:.1f} s ({total / 60:.1f} min)")
     out = ROOT / "benchmarks" / "results" / f"notebooks_{'fast' if args.fast else 'full'}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"total_seconds": round(total, 1), "notebooks": results}, indent=2) + "\n")
+    # Merge with earlier runs, so timing one notebook keeps the others' figures.
+    previous = json.loads(out.read_text())["notebooks"] if out.is_file() else {}
+    merged = previous | results
+    out.write_text(json.dumps({"total_seconds": round(sum(r["seconds"] for r in merged.values()), 1), "notebooks": merged}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
