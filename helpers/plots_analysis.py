@@ -89,7 +89,7 @@ def plot_feature_maps(rows: dict[str, torch.Tensor], title: str, inputs: Sequenc
     """
     offset = 1 if inputs is not None else 0
     ncols = max(len(m) for m in rows.values()) + offset
-    cell = min(1.6, 15.0 / ncols)
+    cell = min(1.6, 17.0 / ncols)
     fig, axes = plt.subplots(len(rows), ncols, figsize=(cell * ncols + 1.6, cell * len(rows) + 1.0), squeeze=False)
     for r, (name, maps) in enumerate(rows.items()):
         maps = maps.detach().cpu()

@@ -86,3 +86,15 @@ def test_run_top_to_bottom_in_one_go(path):
         f"{path.name}: execution counts {counts} are not 1..{len(counts)}; "
         "store it with `uv run python scripts/run_notebooks.py NN`"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_stored_outputs_are_from_a_full_run(path):
+    """CONTRIBUTING.md: notebooks are committed with the outputs of a full run (COURSE_FAST=0)."""
+    for i, cell in enumerate(read(path).cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") or output.get("data", {}).get("text/plain", "")
+            assert "FAST MODE" not in text, (
+                f"{path.name}: cell {i} shows fast-mode output; store a full run with "
+                "`uv run python scripts/run_notebooks.py NN`"
+            )
