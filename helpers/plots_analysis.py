@@ -10,6 +10,7 @@ import pandas as pd
 import torch
 from matplotlib.colors import LogNorm, TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from .data import denormalize
 
@@ -177,6 +178,7 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
         ax.set(xscale="log", yscale="log", xlabel="batch size")
         ax.set_xticks(batch_sizes, [str(b) for b in batch_sizes])
         ax.minorticks_off()
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
         ax.grid(alpha=0.3, which="both")
         ax.legend()
     fig.suptitle(title, fontsize=16)

@@ -81,6 +81,7 @@ def throughput_sweep(
     repeats: int = 3,
     warmup: int = 1,
     progress: Callable[[str], None] | None = print,
+    max_steps: int = 100,
 ) -> pd.DataFrame:
     """Training throughput of each model on each device at each batch size, one row per measurement."""
     rows = []
@@ -89,7 +90,7 @@ def throughput_sweep(
             for batch_size in batch_sizes:
                 seed_everything()
                 result = training_throughput(
-                    build_model(name), batch_size, device, steps_for(batch_size, images), repeats, warmup
+                    build_model(name), batch_size, device, steps_for(batch_size, images, max_steps=max_steps), repeats, warmup
                 )
                 rows.append(
                     {
@@ -111,8 +112,10 @@ def throughput_sweep(
 
 def step_cost_fit(batch_sizes: Sequence[int], ms_per_step: Sequence[float]) -> tuple[float, float]:
     """Fit ms per step = overhead + batch_size × per_image (relative least squares); returns (overhead_ms, per_image_ms)."""
-    y = np.asarray(ms_per_step, float)
-    per_image, overhead = np.polyfit(np.asarray(batch_sizes, float), y, 1, w=1 / y)  # weights: relative errors count
+    x, y = np.asarray(batch_sizes, float), np.asarray(ms_per_step, float)
+    per_image, overhead = np.polyfit(x, y, 1, w=1 / y)  # weights: relative errors count
+    if overhead < 0:  # noisy timings can tilt the line below zero: refit through the origin instead
+        overhead, per_image = 0.0, float(np.sum(x * y / y**2) / np.sum(x * x / y**2))
     return float(overhead), float(per_image)
 
 

@@ -72,6 +72,8 @@ def test_step_cost_fit_recovers_overhead_and_per_image_cost():
     sizes = [10, 64, 256, 1024]
     overhead, per_image = timing.step_cost_fit(sizes, [0.5 + 0.01 * b for b in sizes])
     assert overhead == pytest.approx(0.5) and per_image == pytest.approx(0.01)
+    overhead, per_image = timing.step_cost_fit(sizes, [0.01 * b for b in sizes[:3]] + [20.0])  # noisy: tilts below 0
+    assert overhead == 0.0 and per_image > 0
 
 
 def test_num_threads_restores_the_previous_setting():
