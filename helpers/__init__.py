@@ -37,7 +37,6 @@ from .plots_analysis import (
     plot_confusion_matrix,
     plot_feature_maps,
     plot_filters,
-    plot_image_grid,
     plot_projections,
     plot_speedup,
     plot_throughput,

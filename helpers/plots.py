@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
@@ -35,7 +37,9 @@ def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nr
     ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray")
     ax.axis("off")
     if labels is not None:
-        ax.set_title("labels: " + "  ".join(str(int(v)) for v in labels[: 8 * nrow]), fontsize=13)
+        shown = [str(int(v)) for v in labels[: 8 * nrow]]
+        rows = ["  ".join(shown[i : i + nrow]) for i in range(0, len(shown), nrow)]
+        ax.set_title("labels, row by row:\n" + "\n".join(rows) if len(rows) > 1 else "labels: " + rows[0], fontsize=13)
     return fig
 
 
@@ -81,18 +85,24 @@ def plot_prediction(image: torch.Tensor, probabilities: torch.Tensor, label: int
 
 
 def show_digits(
-    images: torch.Tensor, titles: list[str] | None = None, ncols: int = 5, cmap: str = "gray_r", suptitle: str | None = None
+    images: torch.Tensor,
+    titles: Sequence[str] | None = None,
+    ncols: int = 5,
+    cmap: str = "gray_r",
+    suptitle: str | None = None,
+    normalized: bool = False,
 ) -> Figure:
     """Single-channel images ([N, 1, H, W] or [N, H, W]) in a grid of `ncols` columns, each with an optional title."""
-    pixels = images.detach().cpu().reshape(len(images), *images.shape[-2:])
+    pixels = (denormalize(images) if normalized else images).detach().cpu().reshape(len(images), *images.shape[-2:])
     nrows = -(-len(pixels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(max(10, 2.2 * ncols), 2.5 * nrows + (0.6 if suptitle else 0)), squeeze=False)
+    width = min(2.35, 15.0 / ncols)  # at most 15 inches wide, however many columns
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, (width + 0.25) * nrows + (0.8 if suptitle else 0)), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(pixels):
-            ax.imshow(pixels[i].numpy(), cmap=cmap)
+            ax.imshow(pixels[i].numpy(), cmap=cmap, **({"vmin": 0, "vmax": 1} if normalized else {}))
             if titles is not None:
-                ax.set_title(titles[i])
+                ax.set_title(titles[i], fontsize=13)
     if suptitle:
         fig.suptitle(suptitle, fontsize=16)
     fig.tight_layout()

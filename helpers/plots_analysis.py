@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 from matplotlib.colors import LogNorm, TwoSlopeNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator
 
 from .data import denormalize
 
@@ -41,23 +41,6 @@ def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if t <= max(top, 2)]
     bar.set_ticks(ticks, labels=[str(t) for t in ticks])
     bar.minorticks_off()
-    fig.tight_layout()
-    return fig
-
-
-def plot_image_grid(images: torch.Tensor, titles: Sequence[str], title: str, ncols: int = 6, normalized: bool = True) -> Figure:
-    """Images in a grid, each with its own title (e.g. "true 4 → pred 9 (87%)"), under an overall title."""
-    n = len(images)
-    nrows = max(1, -(-n // ncols))
-    width = min(2.35, 15.0 / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, (width + 0.25) * nrows + 0.8), squeeze=False)
-    pixels = denormalize(images) if normalized else images
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            ax.imshow(pixels[i].squeeze(0).numpy(), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title(titles[i], fontsize=13)
-    fig.suptitle(title, fontsize=16)
     fig.tight_layout()
     return fig
 
@@ -178,6 +161,7 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
         ax.set(xscale="log", yscale="log", xlabel="batch size")
         ax.set_xticks(batch_sizes, [str(b) for b in batch_sizes])
         ax.minorticks_off()
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 1-2-5 steps: several labelled ticks per decade
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
         ax.grid(alpha=0.3, which="both")
         ax.legend()

@@ -22,7 +22,7 @@ def test_confusion_matrix_labels_every_nonzero_cell():
 def test_mistake_titles_and_grid():
     titles = pa.mistake_titles([4, 7], [9, 1], [0.874, 0.5])
     assert titles == ["true 4 → pred 9 (87%)", "true 7 → pred 1 (50%)"]
-    fig = pa.plot_image_grid(torch.zeros(2, 1, 28, 28), titles, "Mistakes", ncols=6)
+    fig = show_digits(torch.zeros(2, 1, 28, 28), titles, ncols=6, suptitle="Mistakes", normalized=True)
     assert [ax.get_title() for ax in fig.axes[:2]] == titles and fig._suptitle.get_text() == "Mistakes"
 
 
