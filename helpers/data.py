@@ -6,8 +6,14 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import URLError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 import torch
 from torchvision.datasets import MNIST
@@ -114,8 +120,23 @@ def _set_aside_broken_files(raw: Path) -> list[str]:
     return found
 
 
+@contextmanager
+def _data_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` so parallel processes never copy or extract at once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        if fcntl is not None:  # POSIX; on Windows parallel preparation is simply not guarded
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def load_mnist(train: bool, transform=None) -> MNIST:
     """The torchvision MNIST split, from a local mirror (MNIST_MIRROR) or the internet."""
+    with _data_lock(data_dir()):
+        return _load_mnist_unlocked(train, transform)
+
+
+def _load_mnist_unlocked(train: bool, transform=None) -> MNIST:
     raw = raw_dir()
     mirror = mirror_dir()
     if mirror is not None:

@@ -9,6 +9,7 @@ import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
 from helpers import plots_analysis as pa  # noqa: E402
+from helpers.plots import show_digits  # noqa: E402
 
 
 def test_confusion_matrix_labels_every_nonzero_cell():
