@@ -119,7 +119,7 @@ def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> F
     text_ax = fig.add_axes((0.40, 0.42, 0.58, 0.48))
     text_ax.axis("off")
     lines = [
-        (f"pixel (row, col)  ->  position  row x 28 + col", "black"),
+        ("pixel (row, col)  ->  position  row x 28 + col", "black"),
         (f"the pixel ({r}, {c})  ->  position {idx}", RED),
         (f"left and right neighbours  ->  {idx - 1} and {idx + 1}:  still next to it", ORANGE),
         (f"neighbour above  ->  {idx - n}:  28 positions away", BLUE),

@@ -1,19 +1,15 @@
 """The training-speed benchmark runs end to end in its quick mode and writes what it promises."""
 
-import importlib.util
 import json
 
 import pytest
 
-from helpers.settings import REPO_ROOT
+from script_loader import load_script
 
 
 @pytest.fixture(scope="module")
 def benchmark():
-    spec = importlib.util.spec_from_file_location("training_speed", REPO_ROOT / "benchmarks" / "training_speed.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/training_speed.py")
 
 
 def test_time_to_target_counts_training_seconds_until_first_crossing(benchmark):

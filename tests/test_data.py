@@ -1,7 +1,6 @@
 """The data layer: offline mirror, clear errors on bad input, in-memory tensors, fast mode."""
 
 import gzip
-import shutil
 
 import pytest
 import torch

@@ -1,6 +1,5 @@
 """The environment check: it looks, never downloads, and says what to do for each problem."""
 
-import importlib.util
 
 import pytest
 
@@ -17,7 +16,7 @@ from helpers.environment import (
     run_checks,
     verdict,
 )
-from helpers.settings import REPO_ROOT
+from script_loader import load_script
 
 
 @pytest.fixture
@@ -106,9 +105,7 @@ def test_command_reports_and_sets_exit_status(tmp_path, monkeypatch, capsys):
     # In-process: a subprocess would spend ~20 s importing torch again for the same code path.
     monkeypatch.delenv("MNIST_MIRROR", raising=False)
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "empty"))
-    spec = importlib.util.spec_from_file_location("check_environment", REPO_ROOT / "scripts" / "check_environment.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("scripts/check_environment.py")
     assert script.main() == 1
     out = capsys.readouterr().out
     assert "torchvision" in out and "what to do:" in out

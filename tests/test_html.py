@@ -1,6 +1,5 @@
 """The static HTML course: pages with their outputs, progress bars drawn without widgets, an index with times."""
 
-import importlib.util
 import json
 import re
 
@@ -8,18 +7,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.settings import REPO_ROOT
+from script_loader import load_script
 
 
-def load_script(name: str):
-    """Import scripts/<name>.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_html = load_script("build_html")
+build_html = load_script("scripts/build_html.py")
 
 TITLE_CELL = """# 99 · Sample notebook
 

@@ -1,26 +1,17 @@
 """Slides: nbconvert turns sections into reveal.js <section>s, and every notebook carries slideshow metadata."""
 
-import importlib.util
 import re
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.settings import REPO_ROOT
+from script_loader import load_script
 
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 
 
-def load_script(name: str):
-    """Import scripts/<name>.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_slides = load_script("build_slides")
+build_slides = load_script("scripts/build_slides.py")
 
 
 def slide(cell, slide_type: str):

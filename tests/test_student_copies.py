@@ -1,6 +1,5 @@
 """Student copies: no solution survives, every exercise keeps its cell, outputs are empty, nbformat is valid."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -10,17 +9,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.settings import REPO_ROOT
+from script_loader import load_script
 
 
-def load_script(name: str):
-    """Import scripts/<name>.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-student_copies = load_script("student_copies")
+student_copies = load_script("scripts/student_copies.py")
 SECRET = "answer = 6 * 7  # the secret solution"
 
 

@@ -1,0 +1,15 @@
+"""Import a script (scripts/ and benchmarks/ are folders of scripts, not packages) as a module for testing."""
+
+import importlib.util
+from types import ModuleType
+
+from helpers.settings import REPO_ROOT
+
+
+def load_script(relative_path: str) -> ModuleType:
+    """Import <repo>/<relative_path> (e.g. "scripts/build_html.py") as a module."""
+    path = REPO_ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
