@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,16 +63,13 @@ def md5sum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _how_to_get_data() -> str:
-    names = "\n".join(f"    {name}" for name in ARCHIVES)
+def how_to_get_mnist() -> str:
+    """What to do when MNIST is neither on disk nor in a mirror: both fixes, with the four file names."""
     return (
-        "Fix it in one of two ways:\n"
-        "  1. connect to the internet and run this again (torchvision downloads MNIST), or\n"
-        "  2. get the four MNIST archives\n"
-        f"{names}\n"
-        "     and either set MNIST_MIRROR to the folder holding them, e.g.\n"
-        "       export MNIST_MIRROR=/path/to/mnist      (then restart Jupyter)\n"
-        f"     or copy them into {raw_dir()}"
+        "either connect to the internet (torchvision then downloads MNIST, about 11 MB), "
+        "or put the four archives " + ", ".join(ARCHIVES) + " in a folder and set MNIST_MIRROR to it "
+        "(`export MNIST_MIRROR=/path/to/folder`, then restart Jupyter), "
+        f"or copy them into {raw_dir()}"
     )
 
 
@@ -150,7 +148,8 @@ def _load_mnist_unlocked(train: bool, transform=None) -> MNIST:
         # `from None`: the chained urllib traceback would bury the one message a learner needs.
         raise MnistDataError(
             f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}\n"
-            f"  (the download failed with: {first_line})\n" + _how_to_get_data()
+            f"  (the download failed with: {first_line})\n"
+            + textwrap.fill("What to do: " + how_to_get_mnist() + ".", 100)
         ) from None
 
 

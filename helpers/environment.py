@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .data import ARCHIVES, EXTRACTED_BYTES, md5sum, mirror_dir, raw_dir
+from .data import ARCHIVES, EXTRACTED_BYTES, how_to_get_mnist, md5sum, mirror_dir, raw_dir
 from .device import describe_device, pick_device
 from .settings import data_dir, describe_mode
 
@@ -72,16 +72,6 @@ def archive_problems(folder: Path) -> dict[str, str]:
 def extracted_complete(folder: Path) -> bool:
     """True when torchvision's four extracted files are all there at full size."""
     return all((folder / name).is_file() and (folder / name).stat().st_size == size for name, size in EXTRACTED_BYTES.items())
-
-
-def how_to_get_mnist() -> str:
-    """What to do when MNIST is neither on disk nor in a mirror: both fixes, with the four file names."""
-    return (
-        "either connect to the internet (the first notebook downloads MNIST, about 11 MB), "
-        "or put the four archives " + ", ".join(ARCHIVES) + " in a folder and set MNIST_MIRROR to it "
-        "(`export MNIST_MIRROR=/path/to/folder`, then restart Jupyter), "
-        f"or copy them into {raw_dir()}"
-    )
 
 
 def describe_problems(problems: dict[str, str]) -> str:
