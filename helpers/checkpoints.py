@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: saves stay atomic, only parallel writers are not serialised
+    fcntl = None
 
 import torch
 from torch import nn
@@ -13,10 +21,12 @@ from torch import nn
 from .settings import checkpoint_dir
 
 FORMAT = "mnist-course-checkpoint/1"
+REQUIRED = ("val_accuracy", "test_accuracy", "train_seconds")
+FOLDER_FIX = "set COURSE_CHECKPOINT_DIR to a folder you can write to (`export COURSE_CHECKPOINT_DIR=~/mnist-checkpoints`), then restart Jupyter"
 
 
 class CheckpointError(RuntimeError):
-    """A checkpoint is missing, is not a course checkpoint, or holds another architecture."""
+    """A checkpoint is missing, unusable or cannot be written; the message says what to do."""
 
 
 def checkpoint_path(name: str) -> Path:
@@ -24,34 +34,77 @@ def checkpoint_path(name: str) -> Path:
     return checkpoint_dir() / f"{name}.pt"
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why checkpoints cannot be saved in `folder` (created if missing), or None when they can."""
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as error:
+        return f"{folder} cannot be written to ({error.strerror or type(error).__name__})"
+
+
+def ensure_checkpoint_folder(folder: Path) -> Path:
+    """Create `folder` and check it is writable, before any training; CheckpointError says what to do."""
+    problem = folder_problem(Path(folder))
+    if problem:
+        raise CheckpointError(f"Cannot save checkpoints: {problem}. What to do: {FOLDER_FIX}.")
+    return Path(folder)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for checkpoint `path`, so writers never interleave."""
+    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def save_checkpoint(path: Path, model: nn.Module, metadata: dict[str, Any]) -> Path:
-    """Write the weights plus metadata (must include test_accuracy and train_seconds)."""
-    for key in ("test_accuracy", "train_seconds"):
-        if key not in metadata:
-            raise ValueError(f"checkpoint metadata needs {key!r}")
+    """Write the weights plus metadata (val_accuracy, test_accuracy, train_seconds) atomically."""
+    missing = [key for key in REQUIRED if key not in metadata]
+    if missing:
+        raise ValueError(f"checkpoint metadata needs {', '.join(map(repr, missing))}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_checkpoint_folder(path.parent)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     payload = {"format": FORMAT, "architecture": type(model).__name__, "state_dict": state, "metadata": metadata}
-    partial = path.with_name(path.name + ".partial")
-    torch.save(payload, partial)
-    os.replace(partial, path)  # a crash mid-save never leaves a half-written checkpoint
+    with _locked(path):
+        # A unique temporary file in the same folder, renamed over the target: readers see old or new, never half.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                torch.save(payload, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return path
 
 
-def load_checkpoint(path: Path, model: nn.Module, device: torch.device | str = "cpu") -> dict[str, Any]:
-    """Load weights into `model` (moved to `device`) and return the metadata; CheckpointError if unusable."""
+def read_checkpoint(path: Path) -> dict[str, Any]:
+    """The checkpoint's contents (weights on the CPU, metadata), without touching any model."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}. Run the notebook that trains it, or use load_or_train.")
     try:
-        payload = torch.load(path, map_location=device, weights_only=True)
+        payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # unpickling errors have many types; all mean "not ours"
         raise CheckpointError(
             f"{path} is not a readable course checkpoint ({type(error).__name__}). Delete it and train again."
         ) from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a course checkpoint (no '{FORMAT}' marker). Delete it and train again.")
+    return payload
+
+
+def _load_weights(path: Path, payload: dict[str, Any], model: nn.Module) -> None:
+    """Put the payload's weights into `model`; CheckpointError when they belong to another network."""
     expected = type(model).__name__
     if payload["architecture"] != expected:
         raise CheckpointError(f"{path} holds a {payload['architecture']}, not a {expected}. Train a {expected} instead.")
@@ -59,35 +112,56 @@ def load_checkpoint(path: Path, model: nn.Module, device: torch.device | str = "
         model.load_state_dict(payload["state_dict"])
     except RuntimeError as error:
         raise CheckpointError(f"{path}: the weights do not fit this {expected} (layers changed?). Train it again.") from error
+
+
+def load_checkpoint(path: Path, model: nn.Module, device: torch.device | str = "cpu") -> dict[str, Any]:
+    """Load weights into `model` (moved to `device`) and return the metadata; CheckpointError if unusable."""
+    payload = read_checkpoint(path)
+    _load_weights(Path(path), payload, model)
     model.to(device)
     return payload["metadata"]
 
 
+def keep_aside(path: Path) -> Path:
+    """Rename checkpoint `path` to <name>.<time>.old.pt, never over an existing file; return the new path."""
+    stem = path.name.removesuffix(".pt")
+    stamp = datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
+    with _locked(path):
+        kept, n = path.with_name(f"{stem}.{stamp}.old.pt"), 1
+        while kept.exists():
+            n += 1
+            kept = path.with_name(f"{stem}.{stamp}-{n}.old.pt")
+        os.replace(path, kept)
+    return kept
+
+
 def load_or_train(
     name: str,
-    model: nn.Module,
+    build: Callable[[], nn.Module],
     settings: dict[str, Any],
-    train: Callable[[nn.Module], dict[str, Any]],
+    train: Callable[[], tuple[nn.Module, dict[str, Any]]],
     device: torch.device,
-) -> dict[str, Any]:
-    """Load checkpoint `name` if it matches `settings`; otherwise call `train(model)` and save its metadata."""
+) -> tuple[nn.Module, dict[str, Any]]:
+    """Checkpoint `name` loaded into `build()` if it matches `settings`; else `train()`'s fresh model, saved."""
     path = checkpoint_path(name)
+    ensure_checkpoint_folder(path.parent)  # before training: a bad folder must not cost a training run
     reason = "none saved yet"
-    if path.is_file():
+    if path.exists():
         try:
-            metadata = load_checkpoint(path, model, device)
+            payload = read_checkpoint(path)  # the metadata first: no model is touched until it matches
+            metadata = payload["metadata"]
+            if metadata.get("settings") != settings:
+                raise CheckpointError(f"{path.name} was trained with other settings ({metadata.get('settings')})")
+            model = build()
+            _load_weights(path, payload, model)
         except CheckpointError as error:
-            reason = str(error)
+            reason = f"{error}; kept it as {keep_aside(path).name}"  # nothing is overwritten, nothing lost
         else:
-            if metadata.get("settings") == settings:
-                print(f"Loaded {path.name}: test accuracy {metadata['test_accuracy']:.2%} (trained on {metadata.get('device', '?')}).")
-                return metadata
-            reason = f"{path.name} was trained with other settings ({metadata.get('settings')})"
-        # Keep the unusable file rather than overwrite it: nothing is lost.
-        path.replace(path.with_name(path.name + ".old"))
-        reason += f"; moved it to {path.name}.old"
+            print(f"Loaded {path.name}: test accuracy {metadata['test_accuracy']:.2%} (trained on {metadata.get('device', '?')}).")
+            return model.to(device), metadata
     print(f"Training {name} ({reason}).")
-    metadata = train(model) | {"settings": settings}
+    model, metadata = train()  # seeds and builds its own fresh model
+    metadata = dict(metadata) | {"settings": settings}
     save_checkpoint(path, model, metadata)
     print(f"Saved {path}.")
-    return metadata
+    return model.to(device), metadata

@@ -77,6 +77,5 @@ def train_recipe(
 
 def load_or_train_recipe(name: str, recipe: Recipe, device: torch.device, data: Tensors | None = None) -> tuple[nn.Module, dict[str, Any]]:
     """The model from checkpoint `name` when it matches `recipe`, else trained now and saved."""
-    model = build_model(recipe.model)
-    metadata = load_or_train(name, model, recipe.settings(), lambda m: train_recipe(recipe, device, data, m)[1], device)
-    return model.to(device), metadata
+    # Nothing is built before the checkpoint's metadata is read; training seeds and builds its own fresh model.
+    return load_or_train(name, lambda: build_model(recipe.model), recipe.settings(), lambda: train_recipe(recipe, device, data), device)

@@ -1,12 +1,27 @@
-"""Checkpoints: round trip, clear errors on bad files, and load_or_train."""
+"""Checkpoints: round trip, clear errors, never wrong (metadata first), never lost (kept, atomic, locked)."""
+
+import multiprocessing
+import os
 
 import pytest
 import torch
+from torch import nn
 
-from helpers.checkpoints import CheckpointError, checkpoint_path, load_checkpoint, load_or_train, save_checkpoint
+from helpers.checkpoints import (
+    CheckpointError,
+    checkpoint_path,
+    load_checkpoint,
+    load_or_train,
+    read_checkpoint,
+    save_checkpoint,
+)
 from helpers.models import ANN, CompactCNN, LeNet5
 
-META = {"test_accuracy": 0.99, "train_seconds": 12.5, "history": {"test_acc": [0.98, 0.99]}, "device": "cpu"}
+META = {
+    "val_accuracy": 0.985, "test_accuracy": 0.99, "train_seconds": 12.5,
+    "history": {"val_acc": [0.98, 0.985]}, "device": "cpu",
+}
+CPU = torch.device("cpu")
 
 
 @pytest.fixture(autouse=True)
@@ -16,19 +31,46 @@ def checkpoint_folder(tmp_path, monkeypatch):
     return tmp_path
 
 
+def same_weights(a: nn.Module, b: nn.Module) -> bool:
+    sa, sb = a.state_dict(), b.state_dict()
+    return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+def tiny_build() -> nn.Module:
+    return nn.Linear(4, 3)
+
+
+def tiny_train(calls: list | None = None):
+    """A fake training run: seeds first, builds a fresh model, takes a few steps; returns (model, metadata)."""
+    if calls is not None:
+        calls.append(1)
+    torch.manual_seed(0)
+    model = tiny_build()
+    x, y = torch.randn(32, 4), torch.randint(0, 3, (32,))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(5):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    return model, dict(META)
+
+
+# --- saving and loading -------------------------------------------------------------------
+
 def test_round_trip_keeps_weights_and_metadata(tmp_path):
     model = LeNet5()
     save_checkpoint(tmp_path / "m.pt", model, META)
     other = LeNet5()
     meta = load_checkpoint(tmp_path / "m.pt", other, "cpu")
-    assert meta == META
-    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), other.state_dict().values()))
-    assert not list(tmp_path.glob("*.partial"))
+    assert meta == META and same_weights(model, other)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == ["m.pt"]  # no temporary left
 
 
-def test_metadata_must_record_accuracy_and_time(tmp_path):
-    with pytest.raises(ValueError, match="train_seconds"):
-        save_checkpoint(tmp_path / "m.pt", LeNet5(), {"test_accuracy": 0.9})
+@pytest.mark.parametrize("missing", ["val_accuracy", "test_accuracy", "train_seconds"])
+def test_metadata_must_record_accuracies_and_time(tmp_path, missing):
+    meta = {k: v for k, v in META.items() if k != missing}
+    with pytest.raises(ValueError, match=missing):
+        save_checkpoint(tmp_path / "m.pt", LeNet5(), meta)
 
 
 def test_missing_file(tmp_path):
@@ -59,28 +101,183 @@ def test_files_that_are_not_checkpoints(tmp_path, content):
         load_checkpoint(path, LeNet5())
 
 
+def test_failed_save_leaves_the_previous_checkpoint_intact(tmp_path, monkeypatch):
+    path = save_checkpoint(tmp_path / "m.pt", LeNet5(), META)
+    before = path.read_bytes()
+
+    def crash(payload, f):
+        f.write(b"half a checkpoint")
+        raise KeyboardInterrupt  # the student pressed stop mid-save
+
+    monkeypatch.setattr(torch, "save", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(path, LeNet5(), META)
+    assert path.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+
+
+# --- load_or_train: never wrong -----------------------------------------------------------
+
 def test_load_or_train_trains_once_then_loads(checkpoint_folder):
     calls = []
-
-    def train(model):
-        calls.append(1)
-        return dict(META)
-
     settings = {"lr": 1e-3}
-    first = load_or_train("cnn", LeNet5(), settings, train, torch.device("cpu"))
-    second = load_or_train("cnn", LeNet5(), settings, train, torch.device("cpu"))
-    assert len(calls) == 1 and first == second and second["settings"] == settings
-    assert checkpoint_path("cnn") == checkpoint_folder / "cnn.pt"
+    first, meta1 = load_or_train("m", tiny_build, settings, lambda: tiny_train(calls), CPU)
+    second, meta2 = load_or_train("m", tiny_build, settings, lambda: tiny_train(calls), CPU)
+    assert len(calls) == 1 and meta1 == meta2 and meta2["settings"] == settings
+    assert same_weights(first, second)
+    assert checkpoint_path("m") == checkpoint_folder / "m.pt"
 
 
-def test_load_or_train_retrains_stale_or_foreign_and_keeps_the_old_file(checkpoint_folder, capsys):
-    save_checkpoint(checkpoint_folder / "cnn.pt", LeNet5(), META | {"settings": {"lr": 0.02}})
-    meta = load_or_train("cnn", LeNet5(), {"lr": 1e-3}, lambda m: dict(META), torch.device("cpu"))
+def test_metadata_is_read_before_any_model_is_built(checkpoint_folder):
+    save_checkpoint(checkpoint_folder / "m.pt", tiny_build(), META | {"settings": {"lr": 0.02}})
+    built = []
+
+    def build():
+        built.append(1)
+        return tiny_build()
+
+    load_or_train("m", build, {"lr": 1e-3}, tiny_train, CPU)
+    assert built == []  # settings differ: no model was built, nothing loaded into one
+
+
+def test_model_trained_in_place_of_a_rejected_checkpoint_equals_one_from_an_empty_folder(tmp_path, monkeypatch):
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    trained_elsewhere = nn.Linear(4, 3)
+    nn.init.constant_(trained_elsewhere.weight, 7.0)  # "full mode" weights where the fast ones belong
+    save_checkpoint(stale / "m.pt", trained_elsewhere, META | {"settings": {"fast": False}})
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(stale))
+    replaced, _ = load_or_train("m", tiny_build, {"fast": True}, tiny_train, CPU)
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(tmp_path / "empty"))
+    fresh, _ = load_or_train("m", tiny_build, {"fast": True}, tiny_train, CPU)
+    assert same_weights(replaced, fresh) and not same_weights(replaced, trained_elsewhere)
+
+
+def test_stale_or_foreign_checkpoints_are_retrained_and_kept(checkpoint_folder, capsys):
+    save_checkpoint(checkpoint_folder / "m.pt", tiny_build(), META | {"settings": {"lr": 0.02}})
+    _, meta = load_or_train("m", tiny_build, {"lr": 1e-3}, tiny_train, CPU)
     assert meta["settings"] == {"lr": 1e-3}
     assert "other settings" in capsys.readouterr().out
-    assert (checkpoint_folder / "cnn.pt.old").is_file()
 
-    save_checkpoint(checkpoint_folder / "cnn.pt", CompactCNN(), META)
-    load_or_train("cnn", LeNet5(), {"lr": 1e-3}, lambda m: dict(META), torch.device("cpu"))
+    save_checkpoint(checkpoint_folder / "m.pt", CompactCNN(), META | {"settings": {"lr": 1e-3}})
+    load_or_train("m", tiny_build, {"lr": 1e-3}, tiny_train, CPU)
     assert "holds a CompactCNN" in capsys.readouterr().out
-    assert load_checkpoint(checkpoint_folder / "cnn.pt", LeNet5())["settings"] == {"lr": 1e-3}
+    assert read_checkpoint(checkpoint_folder / "m.pt")["architecture"] == "Linear"
+
+
+def test_kept_checkpoints_are_never_overwritten(checkpoint_folder):
+    originals = []
+    for lr in (0.1, 0.2, 0.3):  # three mismatches within the same second
+        model = tiny_build()
+        save_checkpoint(checkpoint_folder / "m.pt", model, META | {"settings": {"lr": lr}})
+        originals.append(model)
+        load_or_train("m", tiny_build, {"lr": 1e-3}, tiny_train, CPU)
+    kept = sorted(checkpoint_folder.glob("m.*.old.pt"))
+    assert len(kept) == 3
+    kept_lrs = sorted(read_checkpoint(p)["metadata"]["settings"]["lr"] for p in kept)
+    assert kept_lrs == [0.1, 0.2, 0.3]
+    for model in originals:
+        assert any(same_weights(model, _loaded(p)) for p in kept)
+
+
+def _loaded(path):
+    model = tiny_build()
+    load_checkpoint(path, model)
+    return model
+
+
+def test_unreadable_checkpoint_is_kept_not_deleted(checkpoint_folder, capsys):
+    (checkpoint_folder / "m.pt").write_bytes(b"garbage")
+    load_or_train("m", tiny_build, {}, tiny_train, CPU)
+    kept = list(checkpoint_folder.glob("m.*.old.pt"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"garbage"
+    assert "not a readable course checkpoint" in capsys.readouterr().out
+
+
+# --- the folder is checked before training ------------------------------------------------
+
+def test_checkpoint_folder_that_is_a_file_fails_before_training(tmp_path, monkeypatch):
+    file = tmp_path / "a-file"
+    file.write_text("")
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(file))
+    calls = []
+    with pytest.raises(CheckpointError, match="is a file.*COURSE_CHECKPOINT_DIR"):
+        load_or_train("m", tiny_build, {}, lambda: tiny_train(calls), CPU)
+    assert calls == []
+
+
+def test_unwritable_checkpoint_folder_fails_before_training(monkeypatch):
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", "/proc/course-checkpoints")  # unwritable, even for root
+    calls = []
+    with pytest.raises(CheckpointError, match="cannot be written.*COURSE_CHECKPOINT_DIR"):
+        load_or_train("m", tiny_build, {}, lambda: tiny_train(calls), CPU)
+    assert calls == []
+
+
+def test_read_only_checkpoint_folder_fails_before_training(tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(folder))
+    if os.access(folder, os.W_OK) and os.geteuid() == 0:
+        folder.chmod(0o755)  # root writes anyway: simulate the read-only folder where the probe writes
+        import tempfile
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    calls = []
+    with pytest.raises(CheckpointError, match="cannot be written"):
+        load_or_train("m", tiny_build, {}, lambda: tiny_train(calls), CPU)
+    assert calls == []
+
+
+# --- concurrency: real processes ----------------------------------------------------------
+
+def _writer(folder: str, seed: int, saves: int, errors) -> None:
+    try:
+        torch.manual_seed(seed)
+        model = nn.Linear(64, 64)
+        for i in range(saves):
+            save_checkpoint(os.path.join(folder, "m.pt"), model, META | {"writer": seed, "i": i})
+    except Exception as error:  # reported to the parent, which fails the test
+        errors.put(f"writer {seed}: {type(error).__name__}: {error}")
+
+
+def _reader(folder: str, stop, errors) -> None:
+    path = os.path.join(folder, "m.pt")
+    reads = 0
+    while not stop.is_set() or reads == 0:
+        if os.path.exists(path):
+            try:
+                payload = read_checkpoint(path)
+                assert payload["metadata"]["val_accuracy"] == META["val_accuracy"]
+                reads += 1
+            except Exception as error:
+                errors.put(f"reader: {type(error).__name__}: {error}")
+    errors.put(f"reads:{reads}")
+
+
+def test_concurrent_writers_and_a_reader_never_fail_or_see_a_broken_file(tmp_path):
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    errors, stop = context.Queue(), context.Event()
+    reader = context.Process(target=_reader, args=(str(tmp_path), stop, errors))
+    writers = [context.Process(target=_writer, args=(str(tmp_path), seed, 40, errors)) for seed in range(3)]
+    reader.start()
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join(120)
+    stop.set()
+    reader.join(120)
+    messages = []
+    while len(messages) < 1 or not messages[-1].startswith("reads:"):
+        messages.append(errors.get(timeout=30))
+    problems = [m for m in messages if not m.startswith("reads:")]
+    assert not problems, problems[:5]
+    assert all(w.exitcode == 0 for w in writers) and reader.exitcode == 0
+    assert int(messages[-1].split(":")[1]) > 0
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+    assert read_checkpoint(tmp_path / "m.pt")["metadata"]["i"] == 39
