@@ -9,13 +9,28 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
 # Fast mode: a fixed, class-balanced slice of the real images and a single epoch.
 FAST_TRAIN_PER_CLASS = 200
+FAST_VAL_PER_CLASS = 100
 FAST_TEST_PER_CLASS = 100
 FAST_EPOCHS = 1
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+class SettingsError(ValueError):
+    """An environment variable of the course holds a value it cannot read; the message lists the valid ones."""
 
 
 def fast_mode() -> bool:
-    """True when COURSE_FAST asks for the small, one-epoch version of the course."""
-    return os.environ.get("COURSE_FAST", "0").strip().lower() in {"1", "true", "yes", "on"}
+    """True when COURSE_FAST asks for the small, one-epoch version of the course (unset or empty: full)."""
+    value = os.environ.get("COURSE_FAST", "").strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS + ("",):
+        return False
+    raise SettingsError(
+        f"COURSE_FAST={os.environ['COURSE_FAST']!r} is not understood. Use one of "
+        f"{', '.join(TRUE_WORDS)} (fast mode) or {', '.join(FALSE_WORDS)} (the full course), then restart Jupyter."
+    )
 
 
 def epochs(full: int) -> int:
@@ -23,14 +38,20 @@ def epochs(full: int) -> int:
     return FAST_EPOCHS if fast_mode() else full
 
 
+def course_folder(variable: str, default: str) -> Path:
+    """The folder named by `variable`, else <repo>/<default>; a relative path is read from the course root."""
+    path = Path(os.environ.get(variable, "").strip() or default).expanduser()
+    return (REPO_ROOT / path).resolve()  # an absolute path stays itself
+
+
 def data_dir() -> Path:
     """Where MNIST is stored: COURSE_DATA_DIR, else <repo>/data."""
-    return Path(os.environ.get("COURSE_DATA_DIR") or REPO_ROOT / "data").expanduser().resolve()
+    return course_folder("COURSE_DATA_DIR", "data")
 
 
 def checkpoint_dir() -> Path:
     """Where trained models are saved: COURSE_CHECKPOINT_DIR (else <repo>/checkpoints), plus fast/ in fast mode."""
-    base = Path(os.environ.get("COURSE_CHECKPOINT_DIR") or REPO_ROOT / "checkpoints").expanduser().resolve()
+    base = course_folder("COURSE_CHECKPOINT_DIR", "checkpoints")
     # Fast-mode models live apart so a quick test run never overwrites a fully trained one.
     return base / "fast" if fast_mode() else base
 
