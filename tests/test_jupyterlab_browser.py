@@ -1,32 +1,31 @@
 """JupyterLab as a student uses it: a real browser opens notebook 01, runs its first cells, and looks.
 
 Starts JupyterLab headless on a free 127.0.0.1 port (with a token, its settings and workspaces in a
-temporary folder, autosave off so the notebook on disk is never touched), drives Debian's chromium
-with Playwright (no browser download), and saves a screenshot under the test's temporary folder.
+temporary folder, autosave off so the notebook on disk is never touched), drives the Chromium or Chrome
+that tests/browser.py finds with Playwright (no browser download), and saves a screenshot under the
+test's temporary folder. Without a browser it is skipped (before any server starts) with how to enable
+it; with COURSE_BROWSER_TESTS=1 (as in .ci/run) a missing browser fails instead.
 """
 
 import hashlib
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
-import psutil
 import pytest
+from browser import (
+    REPO_ROOT,
+    RUN_S,
+    clear_outputs,
+    launch,
+    open_notebook,
+    require_browser,
+    run_cells_above,
+    running_lab,
+    wait_for_run,
+)
 
-from helpers.settings import REPO_ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK_CANDIDATES = ["notebooks/01_data_exploration.ipynb", "notebooks/00_environment_check.ipynb"]
 CELLS_TO_RUN = 8  # the first cells of the notebook, Markdown included: setup, settings, the first data cells
-SERVER_START_S = 120  # bounded waits: generous, for a busy 2-core CI machine
-RUN_S = 240
 TQDM_CELL = 'from tqdm.auto import tqdm\nfor _ in tqdm(range(50), desc="progress bar check"): pass'
 STDERR = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
 
@@ -36,109 +35,16 @@ def notebook_to_open() -> str:
     return next((p for p in NOTEBOOK_CANDIDATES if (REPO_ROOT / p).is_file()), NOTEBOOK_CANDIDATES[0])
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now, on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def write_lab_settings(settings_dir: Path) -> None:
-    """User settings for this run only: no autosave (the notebook on disk stays as committed), no news toast."""
-    docmanager = settings_dir / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
-    docmanager.parent.mkdir(parents=True, exist_ok=True)
-    docmanager.write_text(json.dumps({"autosave": False}))
-    news = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    news.parent.mkdir(parents=True, exist_ok=True)
-    news.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-
-
-def start_lab(port: int, token: str, tmp: Path) -> subprocess.Popen:
-    """JupyterLab on 127.0.0.1:`port` with root dir = the course, its state kept in `tmp`."""
-    write_lab_settings(tmp / "settings")
-    command = [
-        sys.executable, "-m", "jupyter", "lab",
-        "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False", "--no-browser",
-        f"--ServerApp.root_dir={REPO_ROOT}",
-        f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
-    log = open(tmp / "jupyterlab.log", "w")
-    return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def wait_until_up(server: subprocess.Popen, port: int, token: str, log: Path) -> None:
-    """Poll the server's status API until it answers (or fail with its log)."""
-    deadline = time.monotonic() + SERVER_START_S
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status", headers={"Authorization": f"token {token}"})
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"JupyterLab exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"JupyterLab did not answer within {SERVER_START_S} s:\n{log.read_text()[-3000:]}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    """Stop the server and everything it started (kernels), politely first."""
-    try:
-        family = [server.pid] + [p.pid for p in psutil.Process(server.pid).children(recursive=True)]
-    except psutil.NoSuchProcess:
-        family = [server.pid]
-    server.terminate()  # jupyter_server shuts its kernels down on SIGTERM
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
-    for pid in family:  # anything left over (a kernel that did not exit) is ended by its own id
-        try:
-            psutil.Process(pid).kill()
-        except psutil.NoSuchProcess:
-            pass
-
-
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """A running JupyterLab: yields (base URL, token); always stopped afterwards."""
-    port, token = free_port(), secrets.token_hex(16)
-    server = start_lab(port, token, tmp_path)
-    try:
-        wait_until_up(server, port, token, tmp_path / "jupyterlab.log")
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        stop(server)
+    """(browser path, base URL, token): the browser is looked for first, so a skip starts no server."""
+    executable = require_browser()
+    with running_lab(tmp_path) as (base, token):
+        yield executable, base, token
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def wait_for_run(page, count: int) -> None:
-    """Wait until every code cell among the first `count` has run ([n]:), or one failed; and the kernel is idle."""
-    page.wait_for_function(
-        """(count) => {
-            const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')].slice(0, count);
-            const prompts = cells.filter(c => c.classList.contains('jp-CodeCell'))
-                .map(c => (c.querySelector('.jp-InputPrompt')?.textContent || '').trim());
-            const done = prompts.every(p => /^\\[\\d+\\]:$/.test(p));
-            const failed = cells.some(c => c.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]'));
-            const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
-            const idle = !status || status.getAttribute('data-status') === 'idle';
-            return idle && !prompts.some(p => p.includes('*')) && (done || failed);
-        }""",
-        arg=count,
-        timeout=RUN_S * 1000,
-    )
 
 
 def assert_nothing_wrong_shown(page) -> None:
@@ -150,12 +56,9 @@ def assert_nothing_wrong_shown(page) -> None:
 
 
 def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium with `sudo apt-get install -y chromium` "
-                    "(.ci/run does this in CI); Playwright drives it, no browser download needed.")
     from playwright.sync_api import sync_playwright
 
-    base, token = jupyterlab
+    executable, base, token = jupyterlab
     relative = notebook_to_open()
     path = REPO_ROOT / relative
     before = sha256(path)
@@ -165,30 +68,17 @@ def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
     screenshot, progress_shot = tmp_path / "jupyterlab.png", tmp_path / "jupyterlab_progress_bar.png"
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+        browser = launch(p, executable)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(SERVER_START_S * 1000)
-            page.goto(f"{base}/lab/tree/{relative}?token={token}")
-            # JupyterLab adds cells in batches: wait for all of them before clearing their outputs.
-            page.wait_for_function(
-                "(n) => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= n", arg=len(nb.cells)
-            )
-            page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]')  # the kernel is up
+            open_notebook(page, base, token, relative, cells=len(nb.cells))
 
             # Start from a clean page, as a student who cleared the stored outputs would.
-            page.get_by_role("menuitem", name="Edit", exact=True).click()
-            page.get_by_role("menuitem", name="Clear Outputs of All Cells").click()
+            clear_outputs(page)
             assert page.locator(".jp-Notebook .jp-Cell .jp-OutputArea-output").count() == 0
 
-            # Select the first cell not to run, then Run → Run All Above Selected Cell.
+            run_cells_above(page, len(run))
             cells = page.locator(".jp-Notebook .jp-Cell")
-            cells.nth(len(run)).locator(".jp-InputPrompt").click()
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Above Selected Cell").click()
-            wait_for_run(page, len(run))
             cells.first.scroll_into_view_if_needed()
             page.screenshot(path=str(screenshot))
             print(f"screenshot: {screenshot}")
@@ -218,3 +108,79 @@ def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
         finally:
             browser.close()
     assert sha256(path) == before, f"{relative} was modified on disk by the test"
+
+
+# --- finding a browser, and deciding to run, skip or fail (no server, no browser needed) -----
+
+def fake_executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def no_browser_anywhere(monkeypatch, tmp_path):
+    """A machine without any browser: empty PATH, no CHROME_PATH, no usual places, no Playwright cache."""
+    import browser
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    monkeypatch.delenv("CHROME_PATH", raising=False)
+    monkeypatch.setattr(browser, "KNOWN_PATHS", ())
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no Playwright cache under ~
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-playwright-browsers"))
+    monkeypatch.setattr(browser, "start_lab", lambda *a, **k: pytest.fail("a server was started"))
+    return browser
+
+
+def test_browser_is_found_through_chrome_path(no_browser_anywhere, monkeypatch, tmp_path):
+    chrome = fake_executable(tmp_path / "somewhere" / "my-chrome")
+    monkeypatch.setenv("CHROME_PATH", str(chrome))
+    assert no_browser_anywhere.find_browser() == str(chrome)
+
+
+@pytest.mark.parametrize("name", ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"])
+def test_browser_is_found_on_the_path_by_its_usual_names(no_browser_anywhere, monkeypatch, tmp_path, name):
+    chrome = fake_executable(tmp_path / "bin" / name)
+    monkeypatch.setenv("PATH", str(chrome.parent))
+    assert no_browser_anywhere.find_browser() == str(chrome)
+
+
+def test_browser_installed_by_playwright_is_found(no_browser_anywhere, monkeypatch, tmp_path):
+    chrome = fake_executable(tmp_path / "pw" / "chromium-1234" / "chrome-linux" / "chrome")
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "pw"))
+    assert no_browser_anywhere.find_browser() == str(chrome)
+
+
+def test_no_browser_skips_with_the_reason_and_how_to_enable(no_browser_anywhere, monkeypatch):
+    monkeypatch.delenv("COURSE_BROWSER_TESTS", raising=False)
+    with pytest.raises(pytest.skip.Exception) as info:
+        no_browser_anywhere.require_browser()
+    message = str(info.value)
+    assert "no Chromium or Chrome found" in message and "COURSE_BROWSER_TESTS=1" in message
+    assert "apt-get install" in message and "playwright install chromium" in message
+
+
+def test_no_browser_fails_when_browser_tests_are_required(no_browser_anywhere, monkeypatch):
+    monkeypatch.setenv("COURSE_BROWSER_TESTS", "1")
+    with pytest.raises(pytest.fail.Exception, match="COURSE_BROWSER_TESTS=1 but no Chromium"):
+        no_browser_anywhere.require_browser()
+
+
+@pytest.mark.parametrize("required, outcome", [("", "1 skipped"), ("1", "1 error")])
+def test_without_a_browser_the_test_is_skipped_or_failed_before_any_server_starts(tmp_path, required, outcome):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": str(tmp_path / "empty-bin"), "HOME": str(tmp_path),
+           "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "none"), "COURSE_BROWSER_TESTS": required}
+    env.pop("CHROME_PATH", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "0", "-rsfE", "--basetemp", str(tmp_path / "run"),
+         "tests/test_jupyterlab_browser.py::test_student_runs_first_cells_in_jupyterlab"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert outcome in result.stdout, result.stdout[-3000:]
+    assert "COURSE_BROWSER_TESTS" in result.stdout and "chromium" in result.stdout
+    assert not list((tmp_path / "run").rglob("jupyterlab.log"))  # no server was started
