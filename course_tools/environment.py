@@ -5,20 +5,18 @@ Nothing here downloads or writes anything: it only looks, so it is safe to run a
 
 from __future__ import annotations
 
-import os
 import platform
 import sys
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .data import ARCHIVES, EXTRACTED_BYTES, how_to_get_mnist, md5sum, mirror_dir, raw_dir
-from .device import describe_device, pick_device
-from .settings import data_dir, describe_mode
+# Nothing from torch or helpers is imported here at module level: this module must load (and report a
+# missing torch) in an environment where the course's packages are not installed yet.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
-MIN_PYTHON = (3, 10)
+MIN_PYTHON = (3, 11)  # the same as requires-python in pyproject.toml and .python-version
 INSTALL_FIX = "run `uv sync` in the course folder (or `conda env create -f environment.yml`), then restart Jupyter"
 
 
@@ -51,96 +49,54 @@ def check_package(name: str) -> Check:
 
 def check_device() -> Check:
     """The device the notebooks will use; a CPU is fine, just slower."""
+    from helpers.device import describe_device, pick_device
+
     found = describe_device(pick_device())
     if "no GPU" in found:
         found += ": fine, every notebook runs on a CPU (notebook 07 then times the CPU only)"
     return Check("device", True, found)
 
 
-def archive_problems(folder: Path) -> dict[str, str]:
-    """Archive name -> "missing" or "corrupted" for each of the four MNIST archives not intact in `folder`."""
-    problems = {}
-    for name, md5 in ARCHIVES.items():
-        path = folder / name
-        if not path.is_file():
-            problems[name] = "missing"
-        elif md5sum(path) != md5:
-            problems[name] = "corrupted"
-    return problems
-
-
-def extracted_complete(folder: Path) -> bool:
-    """True when torchvision's four extracted files are all there at full size."""
-    return all((folder / name).is_file() and (folder / name).stat().st_size == size for name, size in EXTRACTED_BYTES.items())
-
-
-def describe_problems(problems: dict[str, str]) -> str:
-    """'a missing, b corrupted' for a dict of archive problems."""
-    return ", ".join(f"{name} {what}" for name, what in problems.items())
-
-
 def check_mnist() -> Check:
-    """Whether MNIST is available: intact on disk, or in a usable MNIST_MIRROR; else how to get it."""
-    raw, mirror = raw_dir(), mirror_dir()
-    if mirror is not None:
-        # The data layer copies from a configured mirror before anything else, so a broken one breaks loading.
-        if not mirror.is_dir():
-            return Check("MNIST data", False, f"MNIST_MIRROR={mirror} is not a folder",
-                         "point MNIST_MIRROR at the folder holding the four MNIST .gz archives, or unset it")
-        bad = archive_problems(mirror)
-        if bad:
-            return Check("MNIST data", False, f"MNIST_MIRROR={mirror}: {describe_problems(bad)}",
-                         "put intact copies of those archives in the mirror folder (names exactly as shown), "
-                         "or unset MNIST_MIRROR to download")
-        return Check("MNIST data", True, f"the four archives in MNIST_MIRROR={mirror} are intact (md5 checked)")
-    bad = archive_problems(raw)
-    if not bad:
-        return Check("MNIST data", True, f"the four archives in {raw} are intact (md5 checked)")
-    found = f"not in {raw}" if len(bad) == len(ARCHIVES) else f"in {raw}: {describe_problems(bad)}"
-    return Check("MNIST data", False, found + "; MNIST_MIRROR is not set", how_to_get_mnist())
+    """What loading MNIST will do, from the same function load_mnist asks: ready, or what to do."""
+    from helpers.data import mnist_status
+
+    status = mnist_status()
+    found = status.found + (f". Note: {status.note}" if status.note else "")
+    return Check("MNIST data", status.ready, found, status.fix)
 
 
-def nearest_existing(path: Path) -> Path:
-    """`path` itself, or its closest parent that exists."""
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
+def check_checkpoint_folder() -> Check:
+    """Trained models must be savable: the checkpoint folder exists or can be created, and is writable."""
+    from helpers.checkpoints import FOLDER_FIX
+    from helpers.data import folder_problem
+    from helpers.settings import checkpoint_dir
+
+    folder = checkpoint_dir()
+    problem = folder_problem(folder)
+    if problem:
+        return Check("checkpoints", False, problem, FOLDER_FIX)
+    return Check("checkpoints", True, f"{folder} is writable" if folder.exists() else f"{folder} can be created")
 
 
-def is_writable(folder: Path) -> bool:
-    """True when files can be created in `folder` (or, if it does not exist yet, it can be created)."""
-    existing = nearest_existing(folder)
-    if existing != folder:
-        return os.access(existing, os.W_OK | os.X_OK)
+def check_settings() -> Check:
+    """COURSE_FAST must hold a value the course understands; the mode it selects."""
+    from helpers.settings import SettingsError, describe_mode
+
     try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
-
-
-def check_data_folder() -> Check:
-    """The data folder must be writable, unless MNIST is already fully there."""
-    folder = data_dir()
-    if is_writable(folder):
-        return Check("data folder", True, f"{folder} is writable")
-    if not archive_problems(raw_dir()) and extracted_complete(raw_dir()) and mirror_dir() is None:
-        return Check("data folder", True, f"{folder} is read-only, which is fine: MNIST is already there")
-    return Check("data folder", False, f"{folder} is not writable",
-                 "set COURSE_DATA_DIR to a folder you can write to (`export COURSE_DATA_DIR=~/mnist-data`), "
-                 "then restart Jupyter")
+        return Check("mode", True, describe_mode())
+    except SettingsError as error:
+        return Check("mode", False, str(error).split(". Use")[0], "use" + str(error).split(". Use")[1].rstrip("."))
 
 
 def run_checks() -> list[Check]:
-    """Every check, in the order the report shows them."""
-    return [
-        check_python(),
-        check_package("torch"),
-        check_package("torchvision"),
-        check_device(),
-        check_mnist(),
-        check_data_folder(),
-    ]
+    """Every check, in the order the report shows them (those needing torch only when it is installed)."""
+    checks = [check_python(), check_package("torch"), check_package("torchvision")]
+    if not all(c.ok for c in checks[1:]):
+        return checks  # device, data and folders are checked by the course's code, which needs torch
+    mode = check_settings()
+    checks += [mode, check_device(), check_mnist()]
+    return checks + [check_checkpoint_folder()] if mode.ok else checks  # its folder depends on the mode
 
 
 def verdict(checks: list[Check]) -> str:
@@ -161,7 +117,6 @@ def format_report(checks: list[Check]) -> str:
             # Wrapped, so the advice reads well in a terminal and in a notebook output.
             indent = " " * (8 + 1 + width + 2)
             lines.append(textwrap.fill("what to do: " + c.fix, 100, initial_indent=indent, subsequent_indent=indent + "  "))
-    lines.append(f"{'':8} {'mode':{width}}  {describe_mode()}")
     lines.append("")
     lines.append("Verdict: " + verdict(checks))
     return "\n".join(lines)

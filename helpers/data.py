@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 import textwrap
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
 
@@ -34,6 +37,14 @@ EXTRACTED_BYTES = {
     "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
     "t10k-labels-idx1-ubyte": 8 + 10_000,
 }
+# md5 of the extracted idx files (from the verified archives): scrambled or half-written data is never loaded.
+EXTRACTED_MD5 = {
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+FOLDER_FIX = "set COURSE_DATA_DIR to a folder you can write to (`export COURSE_DATA_DIR=~/mnist-data`), then restart Jupyter"
 
 
 class MnistDataError(RuntimeError):
@@ -102,6 +113,91 @@ def copy_from_mirror(mirror: Path, dest: Path) -> None:
         os.replace(partial, target)
 
 
+def archive_problems(folder: Path) -> dict[str, str]:
+    """Archive name -> "missing" or "corrupted" for each of the four MNIST archives not intact in `folder`."""
+    problems = {}
+    for name, md5 in ARCHIVES.items():
+        path = folder / name
+        if not path.is_file():
+            problems[name] = "missing"
+        elif md5sum(path) != md5:
+            problems[name] = "corrupted"
+    return problems
+
+
+def extracted_intact(folder: Path) -> bool:
+    """True when the four extracted idx files are in `folder`, each with its known md5."""
+    return all(
+        (folder / name).is_file() and (folder / name).stat().st_size == EXTRACTED_BYTES[name]
+        and md5sum(folder / name) == md5
+        for name, md5 in EXTRACTED_MD5.items()
+    )
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why files cannot be written in `folder` (or it cannot be created), or None; it leaves nothing behind."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        if existing == folder:
+            with tempfile.TemporaryFile(dir=folder):
+                return None
+        os.rmdir(tempfile.mkdtemp(dir=existing))  # can a folder be created where it would go?
+        return None
+    except OSError as error:
+        return f"{folder} cannot be written or created ({error.strerror or type(error).__name__})"
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    """What load_mnist will do, found by looking only: ready or not, what is there, what to do, and a note."""
+
+    ready: bool
+    source: str  # "extracted", "mirror", "archives", "folder" (cannot write), "missing" (download needed)
+    found: str
+    fix: str = ""
+    note: str = ""
+
+
+def mnist_status() -> DataStatus:
+    """Look (no writes, no locks) at the data folder and the mirror: what loading MNIST will do."""
+    root, raw, mirror = data_dir(), raw_dir(), mirror_dir()
+    if root.exists() and not root.is_dir():
+        return DataStatus(False, "folder", f"COURSE_DATA_DIR={root} is a file, not a folder", FOLDER_FIX)
+    if extracted_intact(raw):
+        bad = archive_problems(raw)
+        corrupted = [name for name, what in bad.items() if what == "corrupted"]
+        note = (f"{', '.join(corrupted)} in {raw} is corrupted (md5 mismatch) but not needed: the extracted files "
+                "are verified. Delete it, or replace it with an intact copy." if corrupted else "")
+        return DataStatus(True, "extracted", f"the four extracted files in {raw} are verified (md5)", note=note)
+    problem = folder_problem(raw)
+    if problem:
+        return DataStatus(False, "folder", f"MNIST is not complete in {raw} and {problem}", FOLDER_FIX)
+    if mirror is not None:
+        if not mirror.is_dir():
+            return DataStatus(False, "mirror", f"MNIST_MIRROR={mirror} is not a folder",
+                              "point MNIST_MIRROR at the folder holding the four MNIST .gz archives, or unset it")
+        bad = archive_problems(mirror)
+        if bad:
+            return DataStatus(False, "mirror", f"MNIST_MIRROR={mirror}: {describe_problems(bad)}",
+                              "put intact copies of those archives in the mirror folder (names exactly as shown), "
+                              "or unset MNIST_MIRROR to download")
+        return DataStatus(True, "mirror", f"the four archives in MNIST_MIRROR={mirror} are intact (md5 checked)")
+    bad = archive_problems(raw)
+    if not bad:
+        return DataStatus(True, "archives", f"the four archives in {raw} are intact (md5 checked)")
+    found = f"not in {raw}" if len(bad) == len(ARCHIVES) else f"in {raw}: {describe_problems(bad)}"
+    return DataStatus(False, "missing", found + "; MNIST_MIRROR is not set", how_to_get_mnist())
+
+
+def describe_problems(problems: dict[str, str]) -> str:
+    """'a missing, b corrupted' for a dict of archive problems."""
+    return ", ".join(f"{name} {what}" for name, what in problems.items())
+
+
 def _set_aside_broken_files(raw: Path) -> list[str]:
     """Move corrupted archives aside and delete truncated extractions; return what was found."""
     found = []
@@ -110,11 +206,11 @@ def _set_aside_broken_files(raw: Path) -> list[str]:
         if archive.is_file() and md5sum(archive) != md5:
             archive.replace(raw / (name + ".corrupted"))  # kept, not deleted, for inspection
             found.append(f"{archive} (md5 mismatch, renamed to {name}.corrupted)")
-    for name, size in EXTRACTED_BYTES.items():
+    for name, md5 in EXTRACTED_MD5.items():
         extracted = raw / name
-        if extracted.is_file() and extracted.stat().st_size != size:
+        if extracted.is_file() and md5sum(extracted) != md5:
             extracted.unlink()  # derived from the archive: torchvision extracts it again
-            found.append(f"{extracted} (truncated extraction, will be extracted again)")
+            found.append(f"{extracted} (damaged extraction, extracted again)")
     return found
 
 
@@ -129,9 +225,22 @@ def _data_lock(folder: Path) -> Iterator[None]:
 
 
 def load_mnist(train: bool, transform=None) -> MNIST:
-    """The torchvision MNIST split, from a local mirror (MNIST_MIRROR) or the internet."""
+    """The torchvision MNIST split: verified on disk (read-only is fine), else from MNIST_MIRROR or the internet."""
+    status = mnist_status()  # the environment check reports exactly this
+    if status.note:
+        warnings.warn(status.note, stacklevel=2)
+    if status.source == "extracted":  # complete and verified: nothing to write, no lock needed
+        return MNIST(str(data_dir()), train=train, download=False, transform=transform)
+    if status.source == "folder":
+        raise MnistDataError(f"{status.found}.\n" + textwrap.fill(f"What to do: {status.fix}.", 100))
     with _data_lock(data_dir()):
-        return _load_mnist_unlocked(train, transform)
+        dataset = _load_mnist_unlocked(train, transform)
+    if not extracted_intact(raw_dir()):
+        raise MnistDataError(
+            f"The extracted MNIST files in {raw_dir()} do not match their known md5 sums. "
+            f"Delete the folder {raw_dir()} and run again."
+        )
+    return dataset
 
 
 def _load_mnist_unlocked(train: bool, transform=None) -> MNIST:

@@ -1,4 +1,4 @@
-"""Check that this machine is ready for the course: Python, torch, torchvision, device, MNIST, data folder.
+"""Check that this machine is ready for the course: Python, torch, torchvision, device, MNIST, folders.
 
     uv run python scripts/check_environment.py
 
@@ -14,10 +14,10 @@ import sys
 def main() -> int:
     """Run the check; the exit status says whether the machine is ready."""
     try:
-        from helpers.environment import check_environment
+        from course_tools.environment import check_environment
     except ImportError as error:
-        # Without torch (or the helpers package) the detailed check cannot even start: say what to do.
-        print(f"PROBLEM  the course's packages are not installed ({error}).")
+        # Without the course package itself the check cannot even start: say what to do.
+        print(f"PROBLEM  the course's package is not installed ({error}).")
         print("         what to do: run `uv sync` in the course folder, then `uv run python scripts/check_environment.py`.")
         print("\nVerdict: 1 problem: packages.")
         return 1

@@ -182,3 +182,111 @@ def test_relative_mirror_is_read_from_the_course_root(monkeypatch, tmp_path):
     assert mirror_dir() == (REPO_ROOT / "../shared/data/mnist").resolve()
     monkeypatch.setenv("MNIST_MIRROR", "")
     assert mirror_dir() is None
+
+
+# --- data folders: every problem a clear message, and the environment check agrees ---------
+
+def extraction_in(tmp_path, good_archives, copy=False, archives=False):
+    """A data root whose MNIST/raw holds the four extracted files (symlinks, or copies to damage)."""
+    import shutil
+
+    from helpers.data import EXTRACTED_MD5
+
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    names = list(EXTRACTED_MD5) + (list(ARCHIVES) if archives else [])
+    for name in names:
+        if copy:
+            shutil.copyfile(good_archives / name, raw / name)
+        else:
+            (raw / name).symlink_to(good_archives / name)
+    return tmp_path / "data"
+
+
+def check_says(monkeypatch):
+    from course_tools.environment import check_mnist
+
+    return check_mnist()
+
+
+def test_complete_read_only_mnist_loads_without_a_lock_file(tmp_path, good_archives, monkeypatch, no_network):
+    import helpers.data
+
+    root = extraction_in(tmp_path, good_archives)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    monkeypatch.delenv("MNIST_MIRROR", raising=False)
+    monkeypatch.setattr(helpers.data, "_data_lock", lambda folder: pytest.fail("a lock was taken"))
+    monkeypatch.setattr(helpers.data, "folder_problem", lambda folder: f"{folder} is read-only")  # a shared copy
+    assert len(load_mnist(train=False)) == 10_000
+    assert not list(root.rglob(".lock"))
+    assert check_says(monkeypatch).ok
+
+
+@pytest.mark.parametrize("case", ["a file", "under /proc", "unwritable and incomplete"])
+def test_data_folder_problems_are_clear_errors_and_the_check_agrees(tmp_path, monkeypatch, case, good_archives):
+    import helpers.data
+
+    monkeypatch.setenv("MNIST_MIRROR", str(good_archives))
+    if case == "a file":
+        (tmp_path / "data").write_text("")
+        monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+        expected = "is a file"
+    elif case == "under /proc":
+        monkeypatch.setenv("COURSE_DATA_DIR", "/proc/mnist-data")
+        expected = "cannot be written"
+    else:
+        monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setattr(helpers.data, "folder_problem", lambda folder: f"{folder} is read-only")
+        expected = "read-only"
+    with pytest.raises(MnistDataError, match=expected) as info:
+        load_mnist(train=False)
+    assert "COURSE_DATA_DIR" in str(info.value)
+    check = check_says(monkeypatch)
+    assert not check.ok and expected in check.found and "COURSE_DATA_DIR" in check.fix
+
+
+def test_corrupted_archive_beside_a_good_extraction_is_reported_the_same_by_both(tmp_path, good_archives, monkeypatch):
+    root = extraction_in(tmp_path, good_archives)
+    raw = root / "MNIST" / "raw"
+    (raw / "t10k-images-idx3-ubyte.gz").write_bytes(b"broken")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    monkeypatch.delenv("MNIST_MIRROR", raising=False)
+    with pytest.warns(UserWarning, match="t10k-images-idx3-ubyte.gz .*corrupted") as record:
+        assert len(load_mnist(train=False)) == 10_000
+    check = check_says(monkeypatch)
+    assert check.ok and str(record[0].message) in check.found
+    assert (raw / "t10k-images-idx3-ubyte.gz").read_bytes() == b"broken"  # reported, not renamed aside
+
+
+def scramble(path):
+    data = bytearray(path.read_bytes())
+    data[100:200] = data[100:200][::-1]  # same size, other bytes
+    data[150] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_scrambled_extraction_is_never_loaded_it_is_extracted_again(tmp_path, good_archives, monkeypatch, no_network):
+    root = extraction_in(tmp_path, good_archives, copy=True, archives=True)
+    labels = root / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
+    scramble(labels)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    monkeypatch.delenv("MNIST_MIRROR", raising=False)
+    assert check_says(monkeypatch).ok  # the intact archives will be extracted again
+    reloaded = load_mnist(train=False)
+    assert torch.equal(reloaded.targets, load_mnist_from(good_archives))
+
+
+def load_mnist_from(raw):
+    from torchvision.datasets.mnist import read_label_file
+
+    return read_label_file(str(raw / "t10k-labels-idx1-ubyte"))
+
+
+def test_scrambled_extraction_without_archives_is_a_clear_error(tmp_path, good_archives, monkeypatch, no_network):
+    root = extraction_in(tmp_path, good_archives, copy=True)
+    scramble(root / "MNIST" / "raw" / "train-images-idx3-ubyte")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    monkeypatch.delenv("MNIST_MIRROR", raising=False)
+    assert not check_says(monkeypatch).ok
+    with pytest.raises(MnistDataError, match="MNIST_MIRROR"):
+        load_mnist(train=True)

@@ -1,21 +1,23 @@
 """The environment check: it looks, never downloads, and says what to do for each problem."""
 
 
+import subprocess
+import sys
+
 import pytest
 
 import helpers.data
-from helpers.data import ARCHIVES
-from helpers.environment import (
+from course_tools.environment import (
     Check,
-    archive_problems,
-    check_data_folder,
+    check_checkpoint_folder,
     check_mnist,
     check_python,
     format_report,
-    is_writable,
     run_checks,
     verdict,
 )
+from helpers.data import ARCHIVES, archive_problems, folder_problem
+from helpers.settings import REPO_ROOT
 from script_loader import load_script
 
 
@@ -74,24 +76,44 @@ def test_mirror_that_is_not_a_folder(empty_data_dir, tmp_path, monkeypatch):
     assert not check.ok and "not a folder" in check.found and "MNIST_MIRROR" in check.fix
 
 
-def test_read_only_data_folder_is_a_problem(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
-    monkeypatch.delenv("MNIST_MIRROR", raising=False)
-    monkeypatch.setattr("helpers.environment.is_writable", lambda path: False)
-    check = check_data_folder()
-    assert not check.ok and "COURSE_DATA_DIR" in check.fix
+def test_folder_problem_for_a_folder_not_yet_created_is_none_and_leaves_nothing(tmp_path):
+    assert folder_problem(tmp_path) is None and folder_problem(tmp_path / "not" / "yet") is None
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_is_writable_for_a_folder_not_yet_created(tmp_path):
-    assert is_writable(tmp_path) and is_writable(tmp_path / "not" / "yet")
+def test_checkpoint_folder_is_checked(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(tmp_path / "models"))
+    assert check_checkpoint_folder().ok and not (tmp_path / "models").exists()
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(tmp_path / "file"))
+    check = check_checkpoint_folder()
+    assert not check.ok and "is a file" in check.found and "COURSE_CHECKPOINT_DIR" in check.fix
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", "/proc/course-models")
+    assert not check_checkpoint_folder().ok
+
+
+def test_unknown_course_fast_is_reported_not_raised(monkeypatch, empty_data_dir):
+    monkeypatch.setenv("COURSE_FAST", "2")
+    mode = next(c for c in run_checks() if c.name == "mode")
+    assert not mode.ok and "'2'" in mode.found and "true" in mode.fix
+
+
+def test_environment_check_imports_without_torch():
+    code = ("import sys; sys.modules['torch'] = None; sys.modules['torchvision'] = None\n"
+            "import course_tools.environment as e\n"
+            "from unittest import mock\n"
+            "with mock.patch.object(e, 'version', side_effect=e.PackageNotFoundError):\n"
+            "    checks = e.run_checks()\n"
+            "print(e.verdict(checks))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    assert "torch" in out and "problem" in out
 
 
 def test_old_python_is_a_problem():
     assert check_python((3, 12, 1)).ok
     old = check_python((3, 8, 10))
-    assert not old.ok and "3.10" in old.fix
+    assert not old.ok and "3.11" in old.fix
+    assert not check_python((3, 10, 14)).ok
 
 
 def test_verdict_counts_problems():
