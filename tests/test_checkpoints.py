@@ -15,7 +15,7 @@ from helpers.checkpoints import (
     read_checkpoint,
     save_checkpoint,
 )
-from helpers.models import ANN, CompactCNN, LeNet5
+from helpers.models import CompactCNN, LeNet5
 
 META = {
     "val_accuracy": 0.985, "test_accuracy": 0.99, "train_seconds": 12.5,
@@ -85,9 +85,9 @@ def test_other_architecture_is_refused(tmp_path):
 
 
 def test_changed_layers_are_refused(tmp_path):
-    save_checkpoint(tmp_path / "m.pt", ANN(hidden=(64,)), META)
+    save_checkpoint(tmp_path / "m.pt", nn.Linear(4, 3), META)
     with pytest.raises(CheckpointError, match="do not fit"):
-        load_checkpoint(tmp_path / "m.pt", ANN())
+        load_checkpoint(tmp_path / "m.pt", nn.Linear(5, 3))
 
 
 @pytest.mark.parametrize("content", [b"not a checkpoint at all", None])
@@ -281,3 +281,26 @@ def test_concurrent_writers_and_a_reader_never_fail_or_see_a_broken_file(tmp_pat
     assert int(messages[-1].split(":")[1]) > 0
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
     assert read_checkpoint(tmp_path / "m.pt")["metadata"]["i"] == 39
+
+
+# --- seeding on every training path: notebook 05's CNN is notebook 03's -------------------
+
+def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_path, monkeypatch):
+    """Notebook 03 trains with train_recipe; 05 and 06 call load_or_train_recipe: the same settings give the same model."""
+    from dataclasses import replace
+
+    from helpers.data import Splits
+    from helpers.recipes import CNN_RECIPE, load_or_train_recipe, train_recipe
+
+    monkeypatch.setenv("COURSE_FAST", "1")
+    generator = torch.Generator().manual_seed(0)
+    x, y = torch.randn(300, 1, 28, 28, generator=generator), torch.arange(300) % 10
+    splits = Splits(x[:200], y[:200], x[200:250], y[200:250], x[250:], y[250:])
+    recipe = replace(CNN_RECIPE, epochs=1)
+
+    in_03, _ = train_recipe(recipe, CPU, splits, verbose=False)
+    torch.rand(1000)  # whatever ran before in the notebook must not matter
+    in_05, meta = load_or_train_recipe("cnn", recipe, CPU, splits)  # empty folder: trained now
+    in_06, _ = load_or_train_recipe("cnn", recipe, CPU, splits)  # loaded from the checkpoint 05 saved
+    assert same_weights(in_03, in_05) and same_weights(in_03, in_06)
+    assert meta["settings"] == recipe.settings()
