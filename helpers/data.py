@@ -86,27 +86,14 @@ def how_to_get_mnist() -> str:
 
 def copy_from_mirror(mirror: Path, dest: Path) -> None:
     """Copy the four archives from a local mirror into `dest`, checking each md5 first."""
-    if not mirror.is_dir():
-        raise MnistDataError(
-            f"MNIST_MIRROR={mirror} is not a folder. Point it at the folder holding the four "
-            f"MNIST .gz archives ({', '.join(ARCHIVES)}), or unset it to download."
-        )
-    missing = [name for name in ARCHIVES if not (mirror / name).is_file()]
-    if missing:
-        raise MnistDataError(
-            f"MNIST_MIRROR={mirror} lacks {', '.join(missing)}. Put all four MNIST archives "
-            "there (names as torchvision uses them), or unset MNIST_MIRROR to download."
-        )
     dest.mkdir(parents=True, exist_ok=True)
     for name, md5 in ARCHIVES.items():
         target = dest / name
         if target.is_file() and md5sum(target) == md5:
             continue
-        if md5sum(mirror / name) != md5:
-            raise MnistDataError(
-                f"{mirror / name} is corrupted or truncated (its md5 is not {md5}). "
-                "Copy a fresh copy of that file into the mirror folder, then run again."
-            )
+        if not (mirror / name).is_file() or md5sum(mirror / name) != md5:
+            raise MnistDataError(f"{mirror / name} is missing or corrupted (its md5 is not {md5}). "
+                                 "Put an intact copy in the mirror folder, then run again.")
         # Copy beside the target, then rename: an interrupted copy never looks complete.
         partial = target.with_name(name + ".partial")
         shutil.copyfile(mirror / name, partial)
@@ -231,7 +218,7 @@ def load_mnist(train: bool, transform=None) -> MNIST:
         warnings.warn(status.note, stacklevel=2)
     if status.source == "extracted":  # complete and verified: nothing to write, no lock needed
         return MNIST(str(data_dir()), train=train, download=False, transform=transform)
-    if status.source == "folder":
+    if not status.ready and status.source in ("folder", "mirror"):  # the same words as the environment check
         raise MnistDataError(f"{status.found}.\n" + textwrap.fill(f"What to do: {status.fix}.", 100))
     with _data_lock(data_dir()):
         dataset = _load_mnist_unlocked(train, transform)
