@@ -54,6 +54,13 @@ def ensure_checkpoint_folder(folder: Path) -> Path:
     return Path(folder)
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock for checkpoint `path`, so writers never interleave."""
@@ -76,6 +83,7 @@ def save_checkpoint(path: Path, model: nn.Module, metadata: dict[str, Any]) -> P
         # A unique temporary file in the same folder, renamed over the target: readers see old or new, never half.
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a checkpoint is an ordinary file
             with os.fdopen(handle, "wb") as f:
                 torch.save(payload, f)
                 f.flush()

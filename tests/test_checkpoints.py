@@ -64,6 +64,9 @@ def test_round_trip_keeps_weights_and_metadata(tmp_path):
     meta = load_checkpoint(tmp_path / "m.pt", other, "cpu")
     assert meta == META and same_weights(model, other)
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == ["m.pt"]  # no temporary left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "m.pt").stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file, not a private temp
 
 
 @pytest.mark.parametrize("missing", ["val_accuracy", "test_accuracy", "train_seconds"])
