@@ -132,3 +132,11 @@ def test_command_reports_and_sets_exit_status(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "torchvision" in out and "what to do:" in out
     assert "Verdict: 1 problem: MNIST data." in out
+
+
+def test_command_reports_a_missing_torch_instead_of_a_traceback(tmp_path):
+    # A Python without the course's packages: `python -I -S` skips site-packages, so torch cannot be found.
+    result = subprocess.run([sys.executable, "-I", "-S", str(REPO_ROOT / "scripts" / "check_environment.py")],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "PROBLEM  torch" in result.stdout and "uv sync" in result.stdout and "Traceback" not in result.stderr
