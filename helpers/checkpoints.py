@@ -152,9 +152,8 @@ def load_or_train(
 ) -> tuple[nn.Module, dict[str, Any]]:
     """Checkpoint `name` loaded into `build()` if it matches `settings`; else `train()`'s fresh model, saved."""
     path = checkpoint_path(name)
-    ensure_checkpoint_folder(path.parent)  # before training: a bad folder must not cost a training run
-    reason = "none saved yet"
-    if path.exists():
+    reason, rejected = "none saved yet", False
+    if path.is_file():
         try:
             payload = read_checkpoint(path)  # the metadata first: no model is touched until it matches
             metadata = payload["metadata"]
@@ -163,10 +162,13 @@ def load_or_train(
             model = build()
             _load_weights(path, payload, model)
         except CheckpointError as error:
-            reason = f"{error}; kept it as {keep_aside(path).name}"  # nothing is overwritten, nothing lost
-        else:
+            reason, rejected = str(error), True
+        else:  # a matching checkpoint loads even from a read-only folder (a shared classroom copy)
             print(f"Loaded {path.name}: test accuracy {metadata['test_accuracy']:.2%} (trained on {metadata.get('device', '?')}).")
             return model.to(device), metadata
+    ensure_checkpoint_folder(path.parent)  # before training: a bad folder must not cost a training run
+    if rejected:
+        reason += f"; kept it as {keep_aside(path).name}"  # nothing is overwritten, nothing lost
     print(f"Training {name} ({reason}).")
     model, metadata = train()  # seeds and builds its own fresh model
     metadata = dict(metadata) | {"settings": settings}

@@ -236,6 +236,21 @@ def test_read_only_checkpoint_folder_fails_before_training(tmp_path, monkeypatch
     assert calls == []
 
 
+def test_matching_checkpoint_loads_from_a_read_only_folder_but_a_stale_one_is_not_moved(checkpoint_folder, monkeypatch):
+    import helpers.checkpoints
+
+    model, _ = load_or_train("m", tiny_build, {"lr": 1}, tiny_train, CPU)
+    monkeypatch.setattr(helpers.checkpoints, "folder_problem", lambda folder: f"{folder} is read-only")
+    calls = []
+    loaded, _ = load_or_train("m", tiny_build, {"lr": 1}, lambda: tiny_train(calls), CPU)  # a shared copy
+    assert same_weights(model, loaded) and calls == []
+    before = (checkpoint_folder / "m.pt").read_bytes()
+    with pytest.raises(CheckpointError, match="read-only.*COURSE_CHECKPOINT_DIR"):
+        load_or_train("m", tiny_build, {"lr": 2}, lambda: tiny_train(calls), CPU)
+    assert calls == [] and (checkpoint_folder / "m.pt").read_bytes() == before
+    assert not list(checkpoint_folder.glob("*.old.pt"))
+
+
 # --- concurrency: real processes ----------------------------------------------------------
 
 def _writer(folder: str, seed: int, saves: int, errors) -> None:
