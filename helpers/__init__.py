@@ -9,15 +9,16 @@ from .data import (
     denormalize,
     load_mnist,
     mnist_tensors,
+    Splits,
+    load_splits,
     train_val_split,
 )
-from .device import Timer, describe_device, pick_device, synchronize, time_repeats
+from .device import describe_device, pick_device, synchronize
 from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters
-from .recipes import ANN_RECIPE, CNN_RECIPE, Recipe, load_or_train_recipe, load_tensors, train_recipe
-from .seeding import seed_everything
+from .recipes import ANN_RECIPE, CNN_RECIPE, Recipe, load_or_train_recipe, make_optimizer, train_recipe
 from .plots import plot_history, plot_prediction, show_digits, show_image_grid, use_course_style
 from .settings import checkpoint_dir, data_dir, describe_mode, epochs, fast_mode
-from .training import History, evaluate, fit, predict_proba, train_one_epoch
+from .training import History, evaluate, fit, predict_proba, seed_everything, train_one_epoch
 from .analysis import (
     capture_activations,
     compare_mistakes,
@@ -30,7 +31,7 @@ from .analysis import (
     project_2d,
     strongest_inputs,
 )
-from .timing import Throughput, num_threads, step_cost_fit, steps_for, throughput_sweep, training_throughput
+from .timing import Throughput, Timer, Timing, time_repeats, num_threads, step_cost_fit, steps_for, throughput_sweep, training_throughput
 from .plots_analysis import (
     mistake_titles,
     plot_call_times,

@@ -210,3 +210,37 @@ class TensorLoader:
         for start in range(0, n, self.batch_size):
             batch = order[start : start + self.batch_size]
             yield self.images[batch], self.labels[batch]
+
+
+from typing import NamedTuple  # noqa: E402  (B appends below A's part; the lead may move this import up)
+
+VAL_SIZE = 5_000  # validation images held out of the 60,000 training images (full mode)
+
+
+class Splits(NamedTuple):
+    """Normalised image and label tensors of the three splits: train (fit), validation (choose), test (report once)."""
+
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    val_x: torch.Tensor
+    val_y: torch.Tensor
+    test_x: torch.Tensor
+    test_y: torch.Tensor
+
+
+def load_splits() -> Splits:
+    """55,000 train / 5,000 validation (seeded split of the training set) and the 10,000 test images; balanced subsets in fast mode."""
+    from . import settings
+
+    images, labels = to_tensors(load_mnist(train=True))
+    (train_x, train_y), (val_x, val_y) = train_val_split(images, labels, VAL_SIZE / len(labels), SEED)
+    test_x, test_y = to_tensors(load_mnist(train=False))
+    if not fast_mode():
+        return Splits(train_x, train_y, val_x, val_y, test_x, test_y)
+    # Fast mode: the first images of each digit of each split (so each is a subset of its full split).
+    train, val, test = (balanced_indices(y, n) for y, n in (
+        (train_y, settings.FAST_TRAIN_PER_CLASS),
+        (val_y, getattr(settings, "FAST_VAL_PER_CLASS", 50)),  # until settings defines it (agent A)
+        (test_y, settings.FAST_TEST_PER_CLASS),
+    ))
+    return Splits(train_x[train], train_y[train], val_x[val], val_y[val], test_x[test], test_y[test])
