@@ -44,16 +44,16 @@ def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nr
 
 
 def plot_history(histories: dict[str, History]) -> Figure:
-    """Loss and accuracy per epoch, train (dashed) and test (solid), for one or more runs."""
+    """Loss and accuracy per epoch, train (dashed) and validation (solid), for one or more runs."""
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(13, 4.5))
     for i, (name, h) in enumerate(histories.items()):
         colour = f"C{i}"
         epochs = range(1, len(h["train_loss"]) + 1)
         prefix = f"{name} " if len(histories) > 1 else ""
         loss_ax.plot(epochs, h["train_loss"], "--o", color=colour, label=f"{prefix}train")
-        loss_ax.plot(epochs, h["test_loss"], "-o", color=colour, label=f"{prefix}test")
+        loss_ax.plot(epochs, h["val_loss"], "-o", color=colour, label=f"{prefix}validation")
         acc_ax.plot(epochs, [100 * a for a in h["train_acc"]], "--o", color=colour, label=f"{prefix}train")
-        acc_ax.plot(epochs, [100 * a for a in h["test_acc"]], "-o", color=colour, label=f"{prefix}test")
+        acc_ax.plot(epochs, [100 * a for a in h["val_acc"]], "-o", color=colour, label=f"{prefix}validation")
     loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
     acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
     longest = max(len(h["train_loss"]) for h in histories.values())
