@@ -13,6 +13,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from . import training  # a module reference: training imports Timer from here
 from .data import TensorLoader
 from .device import synchronize
 from .models import build_model
@@ -111,10 +112,8 @@ def training_throughput(
     pick = torch.arange(n) % len(labels)  # exactly `steps` full batches, reusing images if there are too few
     loader = TensorLoader(images[pick], labels[pick], batch_size, shuffle=True)
     model = model.to(device)
-    from .training import train_one_epoch  # training imports Timer from here
-
     loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=1e-3)
-    timing = time_repeats(lambda: train_one_epoch(model, loader, loss_fn, optimizer, device), device, repeats, warmup)
+    timing = time_repeats(lambda: training.train_one_epoch(model, loader, loss_fn, optimizer, device), device, repeats, warmup)
     return Throughput(batch_size, steps, timing)
 
 
