@@ -1,0 +1,1 @@
+"""Tools for the course's scripts, benchmark and checks; not imported by the notebooks."""
