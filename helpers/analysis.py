@@ -1,6 +1,6 @@
 """What a trained model gets wrong and what it computes inside: predictions, mistakes, activations, 2-D maps.
 
-Computation only; the figures are drawn by `helpers.plots_analysis`.
+Computation only; the figures are drawn by `helpers.plot_evaluation` and `helpers.plot_images`.
 """
 
 from __future__ import annotations
