@@ -102,7 +102,7 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool) -> tuple[dict[st
     history: dict[str, list[float]] = {}
     for _ in range(max_epochs):
         epoch = fit(model, train_loader, test_loader, torch.nn.CrossEntropyLoss(), optimizer, 1, device, verbose=False)
-        epoch = {"val_acc": "test_acc", "val_loss": "test_loss"}.get(k, k): v for k, v in epoch.items()}  # evaluated on test
+        epoch = {{"val_acc": "test_acc", "val_loss": "test_loss"}.get(k, k): v for k, v in epoch.items()}  # evaluated on test
         history = {k: history.get(k, []) + v for k, v in epoch.items()}
         print(f"  seeds' recipe, epoch {len(history['seconds'])}: test accuracy {epoch['test_acc'][0]:.2%}, {epoch['seconds'][0]:.1f} s", flush=True)
         if stop_at_target and epoch["test_acc"][0] >= TARGET:
