@@ -1,1 +1,1 @@
-"""Tools around the course (environment check, scripts' shared code); unlike helpers, importable without torch."""
+"""Tools around the course (environment check, memory sampler, scripts' shared code); unlike helpers, importable without torch."""

@@ -1,6 +1,6 @@
 """What a trained model gets wrong and what it computes inside: predictions, mistakes, activations, 2-D maps.
 
-Computation only; the figures are drawn by `helpers.plots_analysis`.
+Computation only; the figures are drawn by `helpers.plot_evaluation` and `helpers.plot_images`.
 """
 
 from __future__ import annotations
@@ -96,8 +96,8 @@ def compare_mistakes(labels: torch.Tensor, first: torch.Tensor, second: torch.Te
 
 
 @torch.inference_mode()
-def capture_activations(model: nn.Module, stages: nn.Module, images: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Run `model` on `images`, recording each named child of `stages` with forward hooks (always removed)."""
+def capture_activations(model: nn.Module, layers: Sequence[str], images: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Run `model` on `images`, recording the output of each named layer with forward hooks (always removed)."""
     captured: dict[str, torch.Tensor] = {}
 
     def recorder(name: str):
@@ -106,7 +106,7 @@ def capture_activations(model: nn.Module, stages: nn.Module, images: torch.Tenso
 
         return hook
 
-    handles = [child.register_forward_hook(recorder(name)) for name, child in stages.named_children()]
+    handles = [model.get_submodule(name).register_forward_hook(recorder(name)) for name in layers]
     try:
         model.eval()
         model(images.to(next(model.parameters()).device))
@@ -118,7 +118,7 @@ def capture_activations(model: nn.Module, stages: nn.Module, images: torch.Tenso
 
 @torch.inference_mode()
 def extract_features(model: nn.Module, node: str, images: torch.Tensor, device: torch.device, batch_size: int = 1000) -> torch.Tensor:
-    """The output of graph node `node` (e.g. "classifier.relu4") for every image, batched, on the CPU."""
+    """The output of graph node `node` (e.g. "relu4") for every image, batched, on the CPU."""
     from torchvision.models.feature_extraction import create_feature_extractor  # slow to import: only when used
 
     extractor = create_feature_extractor(model.eval().to(device), return_nodes={node: "out"})

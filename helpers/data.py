@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.error import URLError
 
 try:
@@ -22,7 +23,7 @@ except ImportError:  # Windows
 import torch
 from torchvision.datasets import MNIST
 
-from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, REPO_ROOT, SEED, data_dir, fast_mode
+from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, FAST_VAL_PER_CLASS, REPO_ROOT, SEED, data_dir, fast_mode
 
 # The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
 MEAN = 0.1307
@@ -306,3 +307,31 @@ class TensorLoader:
         for start in range(0, n, self.batch_size):
             batch = order[start : start + self.batch_size]
             yield self.images[batch], self.labels[batch]
+
+
+VAL_SIZE = 5_000  # validation images held out of the 60,000 training images (full mode)
+
+
+class Splits(NamedTuple):
+    """Normalised image and label tensors of the three splits: train (fit), validation (choose), test (report once)."""
+
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    val_x: torch.Tensor
+    val_y: torch.Tensor
+    test_x: torch.Tensor
+    test_y: torch.Tensor
+
+
+def load_splits() -> Splits:
+    """55,000 train / 5,000 validation (seeded split of the training set) and the 10,000 test images; balanced subsets in fast mode."""
+    images, labels = to_tensors(load_mnist(train=True))
+    (train_x, train_y), (val_x, val_y) = train_val_split(images, labels, VAL_SIZE / len(labels), SEED)
+    test_x, test_y = to_tensors(load_mnist(train=False))
+    if not fast_mode():
+        return Splits(train_x, train_y, val_x, val_y, test_x, test_y)
+    # Fast mode: the first images of each digit of each split (so each is a subset of its full split).
+    train, val, test = (balanced_indices(y, n) for y, n in (
+        (train_y, FAST_TRAIN_PER_CLASS), (val_y, FAST_VAL_PER_CLASS), (test_y, FAST_TEST_PER_CLASS)
+    ))
+    return Splits(train_x[train], train_y[train], val_x[val], val_y[val], test_x[test], test_y[test])

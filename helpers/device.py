@@ -1,11 +1,6 @@
-"""Pick the best device, and time work on it correctly."""
+"""Pick the best device, name it, and wait for it to finish queued work."""
 
 from __future__ import annotations
-
-import statistics
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import torch
 
@@ -41,49 +36,3 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
     elif device.type == "mps":
         torch.mps.synchronize()
-
-
-class Timer:
-    """Context manager measuring wall seconds, synchronising the device at both ends."""
-
-    def __init__(self, device: torch.device | str = "cpu") -> None:
-        self.device = torch.device(device)
-        self.seconds = 0.0
-
-    def __enter__(self) -> "Timer":
-        synchronize(self.device)
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        synchronize(self.device)
-        self.seconds = time.perf_counter() - self._start
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Repeated measurements of one piece of work, in seconds."""
-
-    times: tuple[float, ...]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    @property
-    def spread(self) -> float:
-        return max(self.times) - min(self.times)
-
-
-def time_repeats(fn: Callable[[], object], device: torch.device | str, repeats: int = 5, warmup: int = 1) -> Timing:
-    """Run `fn` `warmup` times untimed, then `repeats` times timed with device synchronisation."""
-    if repeats < 1:
-        raise ValueError("repeats must be at least 1")
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        with Timer(device) as t:
-            fn()
-        times.append(t.seconds)
-    return Timing(tuple(times))

@@ -1,7 +1,8 @@
-"""The course's networks: a fully connected network, the seeds' compact CNN, and LeNet-5.
+"""The course's networks, the same code as notebooks 02 (ANN) and 03 (CompactCNN, LeNet5).
 
-Each returns raw scores (logits); CrossEntropyLoss applies log-softmax itself.
-Layers are named modules so forward hooks and feature extraction can reach each stage.
+Each returns raw scores (logits); nn.CrossEntropyLoss applies log-softmax itself.
+Every layer is a named attribute, so forward hooks and feature extraction can reach it.
+tests/test_notebook_code.py checks that the notebooks' classes are this code.
 """
 
 from __future__ import annotations
@@ -9,55 +10,79 @@ from __future__ import annotations
 from torch import nn
 
 
-class ANN(nn.Sequential):
-    """Fully connected network: 784 pixels -> hidden layers (ReLU, dropout) -> 10 logits."""
+class ANN(nn.Module):
+    """Fully connected network: 784 pixels -> 512 -> 256 -> 10 logits, ReLU and dropout between."""
 
-    def __init__(self, hidden: tuple[int, ...] = (512, 256), dropout: float = 0.2) -> None:
-        layers: list[nn.Module] = [nn.Flatten()]
-        width = 28 * 28
-        for size in hidden:
-            layers += [nn.Linear(width, size), nn.ReLU(), nn.Dropout(dropout)]
-            width = size
-        layers.append(nn.Linear(width, 10))
-        super().__init__(*layers)
-
-
-class _ConvNet(nn.Module):
-    """Two conv -> ReLU -> 2x2 max-pool stages, then 400 -> 120 -> 84 -> 10."""
-
-    def __init__(self, kernel_size: int, padding: int) -> None:
+    def __init__(self):
         super().__init__()
-        self.features = nn.Sequential()
-        self.features.add_module("conv1", nn.Conv2d(1, 6, kernel_size, padding=padding))
-        self.features.add_module("relu1", nn.ReLU())
-        self.features.add_module("pool1", nn.MaxPool2d(2))
-        self.features.add_module("conv2", nn.Conv2d(6, 16, kernel_size))
-        self.features.add_module("relu2", nn.ReLU())
-        self.features.add_module("pool2", nn.MaxPool2d(2))
-        self.classifier = nn.Sequential()
-        self.classifier.add_module("flatten", nn.Flatten())
-        self.classifier.add_module("fc1", nn.Linear(16 * 5 * 5, 120))
-        self.classifier.add_module("relu3", nn.ReLU())
-        self.classifier.add_module("fc2", nn.Linear(120, 84))
-        self.classifier.add_module("relu4", nn.ReLU())
-        self.classifier.add_module("fc3", nn.Linear(84, 10))
+        self.flatten = nn.Flatten()          # [B, 1, 28, 28] -> [B, 784]
+        self.fc1 = nn.Linear(28 * 28, 512)   # [B, 512]
+        self.relu1 = nn.ReLU()
+        self.drop1 = nn.Dropout(0.2)         # training only: zeroes 20% of the values at random
+        self.fc2 = nn.Linear(512, 256)       # [B, 256]
+        self.relu2 = nn.ReLU()
+        self.drop2 = nn.Dropout(0.2)
+        self.fc3 = nn.Linear(256, 10)        # [B, 10] logits, one score per digit
 
     def forward(self, x):
-        return self.classifier(self.features(x))
+        x = self.flatten(x)
+        x = self.drop1(self.relu1(self.fc1(x)))
+        x = self.drop2(self.relu2(self.fc2(x)))
+        return self.fc3(x)
 
 
-class CompactCNN(_ConvNet):
-    """The seeds' CNN: 3x3 kernels, no padding: 28 -> 26 -> 13 -> 11 -> 5, so 16x5x5 = 400."""
+class CompactCNN(nn.Module):
+    """The seeds' CNN: 3x3 kernels, no padding, then 400 -> 120 -> 84 -> 10."""
 
-    def __init__(self) -> None:
-        super().__init__(kernel_size=3, padding=0)
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=3)    # [B, 1, 28, 28] -> [B, 6, 26, 26]
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)                   # [B, 6, 13, 13]
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=3)   # [B, 16, 11, 11]
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2)                   # [B, 16, 5, 5] (the odd row and column are dropped)
+        self.flatten = nn.Flatten()                    # [B, 400]
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)          # [B, 120]
+        self.relu3 = nn.ReLU()
+        self.fc2 = nn.Linear(120, 84)                  # [B, 84]
+        self.relu4 = nn.ReLU()
+        self.fc3 = nn.Linear(84, 10)                   # [B, 10] logits
+
+    def forward(self, x):
+        x = self.pool1(self.relu1(self.conv1(x)))
+        x = self.pool2(self.relu2(self.conv2(x)))
+        x = self.flatten(x)
+        x = self.relu3(self.fc1(x))
+        x = self.relu4(self.fc2(x))
+        return self.fc3(x)
 
 
-class LeNet5(_ConvNet):
-    """LeNet-5: 5x5 kernels; padding 2 keeps 28x28 so 28 -> 14 -> 10 -> 5, and 16x5x5 = 400 holds."""
+class LeNet5(nn.Module):
+    """LeNet-5: 5x5 kernels; padding 2 keeps 28x28, so 28 -> 14 -> 10 -> 5 and 16x5x5 = 400 holds."""
 
-    def __init__(self) -> None:
-        super().__init__(kernel_size=5, padding=2)
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2)   # [B, 1, 28, 28] -> [B, 6, 28, 28]
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)                             # [B, 6, 14, 14]
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=5)             # [B, 16, 10, 10]
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2)                             # [B, 16, 5, 5]
+        self.flatten = nn.Flatten()                              # [B, 400]
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)                    # [B, 120]
+        self.relu3 = nn.ReLU()
+        self.fc2 = nn.Linear(120, 84)                            # [B, 84]
+        self.relu4 = nn.ReLU()
+        self.fc3 = nn.Linear(84, 10)                             # [B, 10] logits
+
+    def forward(self, x):
+        x = self.pool1(self.relu1(self.conv1(x)))
+        x = self.pool2(self.relu2(self.conv2(x)))
+        x = self.flatten(x)
+        x = self.relu3(self.fc1(x))
+        x = self.relu4(self.fc2(x))
+        return self.fc3(x)
 
 
 MODELS: dict[str, type[nn.Module]] = {"ann": ANN, "compact_cnn": CompactCNN, "lenet5": LeNet5}

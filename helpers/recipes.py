@@ -9,25 +9,22 @@ import torch
 from torch import nn
 
 from .checkpoints import load_or_train
-from .data import TensorLoader, mnist_tensors
+from .data import Splits, TensorLoader, load_splits
 from .device import describe_device
 from .models import build_model
-from .seeding import seed_everything
 from .settings import SEED, epochs, fast_mode
-from .training import fit
-
-Tensors = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # train x, y, test x, y
+from .training import evaluate, fit, seed_everything
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How one model is trained: architecture, batch size, epochs and the Adam learning rate."""
+    """How one model is trained: architecture, batch size, epochs, Adam's (peak) learning rate, schedule, seed."""
 
     model: str
     epochs: int
     batch_size: int
     lr: float
-    schedule: str = "onecycle"  # "onecycle": warm up, then anneal; "constant": a fixed lr
+    one_cycle: bool = True  # True: OneCycleLR warms up to lr, then anneals; False: a constant lr
     seed: int = SEED
 
     def settings(self) -> dict[str, Any]:
@@ -39,43 +36,44 @@ ANN_RECIPE = Recipe(model="ann", epochs=10, batch_size=128, lr=1e-3)
 CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=4e-3)
 
 
-def make_optimizer(recipe: Recipe, model: nn.Module, steps: int) -> tuple[torch.optim.Optimizer, Any]:
-    """Adam at the recipe's lr, and its schedule over `steps` batches (None for a constant lr)."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
-    if recipe.schedule == "constant":
-        return optimizer, None
-    if recipe.schedule != "onecycle":
-        raise ValueError(f"unknown schedule {recipe.schedule!r}")
-    return optimizer, torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=steps)
-
-
-def load_tensors() -> Tensors:
-    """Train and test tensors for the current mode (fast subset or all of MNIST)."""
-    return (*mnist_tensors(train=True), *mnist_tensors(train=False))
+def make_optimizer(model, lr, total_steps):
+    """Adam, and a one-cycle schedule: warm up to `lr`, then anneal towards zero over `total_steps` batches."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps)
+    return optimizer, scheduler
 
 
 def train_recipe(
-    recipe: Recipe, device: torch.device, data: Tensors | None = None, model: nn.Module | None = None, verbose: bool = True
+    recipe: Recipe, device: torch.device, splits: Splits | None = None, verbose: bool = True
 ) -> tuple[nn.Module, dict[str, Any]]:
-    """Seed, build and train a model exactly as `recipe` says; returns it with checkpoint metadata."""
-    train_x, train_y, test_x, test_y = data if data is not None else load_tensors()
+    """Seed, build and train a model as `recipe` says (validation each epoch, test once at the end)."""
     generator_seed = seed_everything(recipe.seed).initial_seed()
-    model = model if model is not None else build_model(recipe.model)
+    splits = splits if splits is not None else load_splits()
+    model = build_model(recipe.model)
     n_epochs = epochs(recipe.epochs)
-    train_loader = TensorLoader(train_x, train_y, recipe.batch_size, shuffle=True, seed=generator_seed)
-    test_loader = TensorLoader(test_x, test_y, 1000, shuffle=False)
-    optimizer, scheduler = make_optimizer(recipe, model, n_epochs * len(train_loader))
-    history = fit(model, train_loader, test_loader, optimizer, n_epochs, device, scheduler, verbose)
+    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=generator_seed)
+    val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
+    loss_fn = nn.CrossEntropyLoss()
+    if recipe.one_cycle:
+        optimizer, scheduler = make_optimizer(model, recipe.lr, n_epochs * len(train_loader))
+    else:
+        optimizer, scheduler = torch.optim.Adam(model.parameters(), lr=recipe.lr), None
+    history = fit(model, train_loader, val_loader, loss_fn, optimizer, n_epochs, device, scheduler, verbose)
+    test_loader = TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False)
+    _, test_accuracy = evaluate(model, test_loader, loss_fn, device)
     return model, {
         "history": history,
-        "test_accuracy": history["test_acc"][-1],
+        "val_accuracy": history["val_acc"][-1],
+        "test_accuracy": test_accuracy,
         "train_seconds": sum(history["seconds"]),
         "device": describe_device(device),
         "settings": recipe.settings(),
     }
 
 
-def load_or_train_recipe(name: str, recipe: Recipe, device: torch.device, data: Tensors | None = None) -> tuple[nn.Module, dict[str, Any]]:
+def load_or_train_recipe(
+    name: str, recipe: Recipe, device: torch.device, splits: Splits | None = None
+) -> tuple[nn.Module, dict[str, Any]]:
     """The model from checkpoint `name` when it matches `recipe`, else trained now and saved."""
     # Nothing is built before the checkpoint's metadata is read; training seeds and builds its own fresh model.
-    return load_or_train(name, lambda: build_model(recipe.model), recipe.settings(), lambda: train_recipe(recipe, device, data), device)
+    return load_or_train(name, lambda: build_model(recipe.model), recipe.settings(), lambda: train_recipe(recipe, device, splits), device)

@@ -1,7 +1,9 @@
-"""Training throughput, measured the right way: warm-up, device synchronisation, repeats, the median."""
+"""Timing done right (warm-up, device synchronisation, repeats, the median), and training throughput."""
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,11 +13,58 @@ import pandas as pd
 import torch
 from torch import nn
 
+from . import training  # a module reference: training imports Timer from here
 from .data import TensorLoader
-from .device import Timing, time_repeats
+from .device import synchronize
 from .models import build_model
-from .seeding import seed_everything
-from .training import train_one_epoch
+from .settings import SEED
+
+
+class Timer:
+    """Context manager measuring wall seconds, synchronising the device at both ends."""
+
+    def __init__(self, device: torch.device | str = "cpu") -> None:
+        self.device = torch.device(device)
+        self.seconds = 0.0
+
+    def __enter__(self) -> "Timer":
+        synchronize(self.device)
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        synchronize(self.device)
+        self.seconds = time.perf_counter() - self._start
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Repeated measurements of one piece of work, in seconds."""
+
+    times: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def spread(self) -> float:
+        return max(self.times) - min(self.times)
+
+
+def time_repeats(fn: Callable[[], object], device: torch.device | str, repeats: int = 5, warmup: int = 1) -> Timing:
+    """Run `fn` `warmup` times untimed, then `repeats` times timed with device synchronisation."""
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        with Timer(device) as t:
+            fn()
+        times.append(t.seconds)
+    return Timing(tuple(times))
+
 
 EPOCH_IMAGES = 60_000  # one epoch of the full MNIST training set
 
@@ -63,8 +112,8 @@ def training_throughput(
     pick = torch.arange(n) % len(labels)  # exactly `steps` full batches, reusing images if there are too few
     loader = TensorLoader(images[pick], labels[pick], batch_size, shuffle=True)
     model = model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    timing = time_repeats(lambda: train_one_epoch(model, loader, optimizer, device), device, repeats, warmup)
+    loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=1e-3)
+    timing = time_repeats(lambda: training.train_one_epoch(model, loader, loss_fn, optimizer, device), device, repeats, warmup)
     return Throughput(batch_size, steps, timing)
 
 
@@ -88,7 +137,7 @@ def throughput_sweep(
     for device in devices:
         for name in model_names:
             for batch_size in batch_sizes:
-                seed_everything()
+                torch.manual_seed(SEED)  # the same initial weights for every measurement
                 result = training_throughput(
                     build_model(name), batch_size, device, steps_for(batch_size, images, max_steps=max_steps), repeats, warmup
                 )

@@ -1,94 +1,102 @@
-"""Train and evaluate any model on any device, keeping a per-epoch history."""
+"""The training and evaluation loops of notebook 02, and `fit`, which runs them epoch by epoch.
+
+`train_one_epoch` and `evaluate` are the same code as notebook 02's cells (tests/test_notebook_code.py checks).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import random
+from collections.abc import Iterable, Iterator
 
+import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .device import Timer
+from .settings import SEED
+from .timing import Timer
 
-History = dict[str, list[float]]  # train_loss, train_acc, test_loss, test_acc, seconds
+History = dict[str, list[float]]  # train_loss, train_acc, val_loss, val_acc, seconds (one value per epoch)
 
 
-def train_one_epoch(
-    model: nn.Module,
-    loader: Iterable[tuple[torch.Tensor, torch.Tensor]],
-    optimizer: torch.optim.Optimizer,
-    device: torch.device,
-    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-    progress: tqdm | None = None,
-) -> tuple[float, float]:
-    """One pass over `loader`; returns the mean training loss and accuracy over all samples."""
-    model.train()
-    loss_fn = nn.CrossEntropyLoss()
+def seed_everything(seed: int = SEED) -> torch.Generator:
+    """Seed Python, NumPy and torch (all devices); return a torch generator seeded the same way."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds CUDA and MPS
+    return torch.Generator().manual_seed(seed)
+
+
+def train_one_epoch(model, loader, loss_fn, optimizer, device, scheduler=None):
+    """One pass over the training batches; returns the mean loss and accuracy over all images."""
+    model.train()  # dropout on
     total_loss, correct, seen = 0.0, 0, 0
     for images, labels in loader:
         images, labels = images.to(device), labels.to(device)
-        logits = model(images)
-        loss = loss_fn(logits, labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        logits = model(images)            # 1. forward: [B, 10] scores
+        loss = loss_fn(logits, labels)    # 2. mean loss over the batch
+        optimizer.zero_grad()             # 3. forget the previous batch's gradients
+        loss.backward()                   # 4. gradients of the loss for every weight
+        optimizer.step()                  # 5. update the weights
         if scheduler is not None:
-            scheduler.step()
-        # Accumulate sums over samples, so the last, smaller batch weighs what it should.
-        total_loss += loss.item() * len(labels)
+            scheduler.step()              # 6. move the learning rate along its schedule (once per batch)
+        total_loss += loss.item() * len(labels)  # sums over images: a smaller last batch weighs what it should
         correct += (logits.argmax(dim=1) == labels).sum().item()
         seen += len(labels)
-        if progress is not None:
-            progress.update(1)
     return total_loss / seen, correct / seen
 
 
-@torch.inference_mode()
-def evaluate(
-    model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tensor]], device: torch.device
-) -> tuple[float, float]:
-    """Mean loss and accuracy over every sample of `loader` (not just the last batch)."""
-    model.eval()
-    loss_fn = nn.CrossEntropyLoss(reduction="sum")
+@torch.no_grad()
+def evaluate(model, loader, loss_fn, device):
+    """Mean loss and accuracy of `model` over every batch of `loader` (no gradients, dropout off)."""
+    model.eval()  # dropout off
     total_loss, correct, seen = 0.0, 0, 0
     for images, labels in loader:
         images, labels = images.to(device), labels.to(device)
         logits = model(images)
-        total_loss += loss_fn(logits, labels).item()
+        total_loss += loss_fn(logits, labels).item() * len(labels)
         correct += (logits.argmax(dim=1) == labels).sum().item()
         seen += len(labels)
     return total_loss / seen, correct / seen
+
+
+def _counted(loader: Iterable, bar: tqdm) -> Iterator:
+    """Yield the batches of `loader`, advancing the progress bar after each."""
+    for batch in loader:
+        yield batch
+        bar.update(1)
 
 
 def fit(
     model: nn.Module,
     train_loader,
-    test_loader,
+    val_loader,
+    loss_fn: nn.Module,
     optimizer: torch.optim.Optimizer,
     epochs: int,
     device: torch.device,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     verbose: bool = True,
 ) -> History:
-    """Train for `epochs`, evaluating after each; returns the history (seconds = training time only)."""
+    """Train for `epochs`, evaluating on the validation loader after each; seconds = training time only."""
     model.to(device)
-    history: History = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": [], "seconds": []}
+    history: History = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": [], "seconds": []}
     with tqdm(total=epochs * len(train_loader), desc="training", unit="batch", disable=not verbose) as bar:
         for epoch in range(1, epochs + 1):
             with Timer(device) as timer:
-                train_loss, train_acc = train_one_epoch(model, train_loader, optimizer, device, scheduler, bar)
-            test_loss, test_acc = evaluate(model, test_loader, device)
-            for key, value in zip(history, (train_loss, train_acc, test_loss, test_acc, timer.seconds)):
+                train_loss, train_acc = train_one_epoch(model, _counted(train_loader, bar), loss_fn, optimizer, device, scheduler)
+            val_loss, val_acc = evaluate(model, val_loader, loss_fn, device)
+            for key, value in zip(history, (train_loss, train_acc, val_loss, val_acc, timer.seconds)):
                 history[key].append(value)
             if verbose:
                 bar.write(
                     f"epoch {epoch:2d}/{epochs}  train loss {train_loss:.4f} acc {train_acc:.2%}  "
-                    f"test loss {test_loss:.4f} acc {test_acc:.2%}  ({timer.seconds:.1f} s)"
+                    f"validation loss {val_loss:.4f} acc {val_acc:.2%}  ({timer.seconds:.1f} s)"
                 )
     return history
 
 
-@torch.inference_mode()
+@torch.no_grad()
 def predict_proba(model: nn.Module, images: torch.Tensor, device: torch.device, batch_size: int = 1000) -> torch.Tensor:
     """Class probabilities (softmax of the logits) for a tensor of images, on the CPU."""
     model.eval().to(device)

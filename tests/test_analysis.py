@@ -8,6 +8,8 @@ from torchvision.models.feature_extraction import create_feature_extractor
 from helpers import analysis
 from helpers.models import LeNet5
 
+STAGES = ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2")
+
 CM = np.array([[5, 1, 0], [3, 4, 2], [0, 0, 6]])  # rows: true class, columns: predicted
 
 
@@ -71,27 +73,27 @@ def test_compare_mistakes_splits_every_image_once():
 def test_capture_activations_records_each_stage_and_removes_hooks():
     torch.manual_seed(0)
     model, x = LeNet5(), torch.randn(2, 1, 28, 28)
-    acts = analysis.capture_activations(model, model.features, x)
+    acts = analysis.capture_activations(model, STAGES, x)
     assert list(acts) == ["conv1", "relu1", "pool1", "conv2", "relu2", "pool2"]
     assert acts["pool1"].shape == (2, 6, 14, 14) and acts["pool2"].shape == (2, 16, 5, 5)
-    assert all(not child._forward_hooks for child in model.features.children())
-    expected = create_feature_extractor(model, {"features.relu2": "r"})(x)["r"]
+    assert all(not m._forward_hooks for m in model.modules())
+    expected = create_feature_extractor(model, {"relu2": "r"})(x)["r"]
     assert torch.equal(acts["relu2"], expected)
 
 
 def test_hooks_are_removed_even_when_the_forward_pass_fails():
     model = LeNet5()
     with pytest.raises(RuntimeError):
-        analysis.capture_activations(model, model.features, torch.zeros(1, 3, 28, 28))  # wrong channel count
-    assert all(not child._forward_hooks for child in model.features.children())
+        analysis.capture_activations(model, STAGES, torch.zeros(1, 3, 28, 28))  # wrong channel count
+    assert all(not m._forward_hooks for m in model.modules())
 
 
 def test_extract_features_batches_and_matches_one_pass():
     torch.manual_seed(0)
     model, x = LeNet5(), torch.randn(5, 1, 28, 28)
-    feats = analysis.extract_features(model, "classifier.relu4", x, torch.device("cpu"), batch_size=2)
+    feats = analysis.extract_features(model, "relu4", x, torch.device("cpu"), batch_size=2)
     assert feats.shape == (5, 84)
-    whole = create_feature_extractor(model.eval(), {"classifier.relu4": "f"})(x)["f"]
+    whole = create_feature_extractor(model.eval(), {"relu4": "f"})(x)["f"]
     assert torch.allclose(feats, whole, atol=1e-6)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.memory import PeakMemory
+from course_tools.memory import PeakMemory
 
 
 def test_peak_memory_sees_a_large_allocation():

@@ -22,10 +22,19 @@ def test_parameter_counts():
     assert count_parameters(LeNet5()) == 61_706
 
 
-def test_feature_shapes_give_16x5x5():
-    x = torch.zeros(1, 1, 28, 28)
-    assert CompactCNN().features(x).shape == (1, 16, 5, 5)
-    assert LeNet5().features(x).shape == (1, 16, 5, 5)
+@pytest.mark.parametrize("model_class", [CompactCNN, LeNet5])
+def test_convolutional_part_gives_16x5x5(model_class):
+    model, x = model_class(), torch.zeros(1, 1, 28, 28)
+    for name in ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2"):  # the named layers notebook 06 hooks
+        x = getattr(model, name)(x)
+    assert x.shape == (1, 16, 5, 5)
+
+
+def test_dropout_only_in_training_mode():
+    model, x = ANN(), torch.randn(8, 1, 28, 28)
+    assert torch.equal(model.eval()(x), model(x))
+    torch.manual_seed(0)
+    assert not torch.equal(model.train()(x), model.eval()(x))
 
 
 def test_lenet_without_padding_breaks_the_400_arithmetic():

@@ -1,4 +1,4 @@
-"""Settings (read strictly), seeding and the device helpers (device choice, synchronisation, timing)."""
+"""Settings (read strictly), seeding and the device helpers (device choice, synchronisation); timing is in test_timing."""
 
 import os
 import random
@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from helpers import device as dev
-from helpers.seeding import seed_everything
+from helpers.training import seed_everything
 from helpers.settings import REPO_ROOT, SettingsError, checkpoint_dir, data_dir, describe_mode, epochs, fast_mode
 
 
@@ -106,27 +106,3 @@ def test_synchronize_waits_on_the_right_device(monkeypatch, kind):
     monkeypatch.setattr(torch.mps, "synchronize", lambda: calls.append("mps"))
     dev.synchronize(torch.device(kind))
     assert calls == ([] if kind == "cpu" else [kind])
-
-
-def test_timer_synchronises_before_and_after(monkeypatch):
-    events = []
-    monkeypatch.setattr(dev, "synchronize", lambda d: events.append(("sync", d.type)))
-    clock = iter([10.0, 12.5])
-    monkeypatch.setattr(dev.time, "perf_counter", lambda: next(clock))
-    with dev.Timer(torch.device("cuda")) as t:
-        events.append("work")
-    assert events == [("sync", "cuda"), "work", ("sync", "cuda")]
-    assert t.seconds == 2.5
-
-
-def test_time_repeats_warms_up_then_takes_the_median(monkeypatch):
-    monkeypatch.setattr(dev, "synchronize", lambda d: None)
-    ticks = iter([0, 1, 10, 13, 20, 30, 40, 42])  # durations 1, 3, 10, 2
-    monkeypatch.setattr(dev.time, "perf_counter", lambda: next(ticks))
-    calls = []
-    timing = dev.time_repeats(lambda: calls.append(1), "cpu", repeats=4, warmup=2)
-    assert len(calls) == 6  # 2 untimed warm-ups + 4 timed repeats
-    assert timing.times == (1, 3, 10, 2)
-    assert timing.median == 2.5 and timing.spread == 9
-    with pytest.raises(ValueError):
-        dev.time_repeats(lambda: None, "cpu", repeats=0)

@@ -3,10 +3,9 @@
 import pytest
 import torch
 
-from helpers import device as dev
 from helpers import timing
-from helpers.device import Timing
 from helpers.models import ANN
+from helpers.timing import Timing
 
 
 def test_throughput_arithmetic_uses_the_median():
@@ -26,9 +25,9 @@ def test_training_throughput_times_the_training_loop(monkeypatch):
         return Timing((3.0, 1.0, 2.0))
 
     steps_run = []
-    real_step = timing.train_one_epoch
+    real_step = timing.training.train_one_epoch
     monkeypatch.setattr(timing, "time_repeats", fake_time_repeats)
-    monkeypatch.setattr(timing, "train_one_epoch", lambda m, loader, *a: steps_run.append(len(loader)) or real_step(m, loader, *a))
+    monkeypatch.setattr(timing.training, "train_one_epoch", lambda m, loader, *a: steps_run.append(len(loader)) or real_step(m, loader, *a))
     result = timing.training_throughput(ANN(), batch_size=8, device="cpu", steps=5, repeats=3, warmup=2)
     assert calls == {"device": torch.device("cpu"), "repeats": 3, "warmup": 2}
     assert steps_run == [5]
@@ -38,9 +37,9 @@ def test_training_throughput_times_the_training_loop(monkeypatch):
 @pytest.mark.parametrize("kind", ["cpu", "cuda", "mps"])
 def test_synchronize_is_called_on_the_measured_device(monkeypatch, kind):
     synced = []
-    monkeypatch.setattr(dev, "synchronize", lambda d: synced.append(d))
+    monkeypatch.setattr(timing, "synchronize", lambda d: synced.append(d))
     # Run on the CPU but report the device the timer was given: only the device argument is checked here.
-    monkeypatch.setattr(timing, "train_one_epoch", lambda *a: None)
+    monkeypatch.setattr(timing.training, "train_one_epoch", lambda *a: None)
     monkeypatch.setattr(ANN, "to", lambda self, d: self)
     timing.training_throughput(ANN(), 4, torch.device(kind), steps=2, repeats=3, warmup=1)
     assert len(synced) == 2 * 3  # before and after each timed repeat, never around the warm-up
@@ -84,3 +83,27 @@ def test_num_threads_restores_the_previous_setting():
     with pytest.raises(KeyError), timing.num_threads(1):
         raise KeyError("even after an error")
     assert torch.get_num_threads() == before
+
+
+def test_timer_synchronises_before_and_after(monkeypatch):
+    events = []
+    monkeypatch.setattr(timing, "synchronize", lambda d: events.append(("sync", d.type)))
+    clock = iter([10.0, 12.5])
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: next(clock))
+    with timing.Timer(torch.device("cuda")) as t:
+        events.append("work")
+    assert events == [("sync", "cuda"), "work", ("sync", "cuda")]
+    assert t.seconds == 2.5
+
+
+def test_time_repeats_warms_up_then_takes_the_median(monkeypatch):
+    monkeypatch.setattr(timing, "synchronize", lambda d: None)
+    ticks = iter([0, 1, 10, 13, 20, 30, 40, 42])  # durations 1, 3, 10, 2
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: next(ticks))
+    calls = []
+    result = timing.time_repeats(lambda: calls.append(1), "cpu", repeats=4, warmup=2)
+    assert len(calls) == 6  # 2 untimed warm-ups + 4 timed repeats
+    assert result.times == (1, 3, 10, 2)
+    assert result.median == 2.5 and result.spread == 9
+    with pytest.raises(ValueError):
+        timing.time_repeats(lambda: None, "cpu", repeats=0)

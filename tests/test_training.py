@@ -1,13 +1,15 @@
 """Training and evaluation: correct bookkeeping, learning, and repeatable runs."""
 
+import pytest
 import torch
 from torch import nn
 
-from helpers.data import TensorLoader
+from helpers.data import Splits, TensorLoader
 from helpers.recipes import Recipe, make_optimizer, train_recipe
 from helpers.training import evaluate, fit, predict_proba, train_one_epoch
 
 CPU = torch.device("cpu")
+LOSS = nn.CrossEntropyLoss()
 
 
 def toy_data(n=200, seed=0):
@@ -22,8 +24,8 @@ def toy_data(n=200, seed=0):
 def test_evaluate_averages_over_all_samples_not_the_last_batch():
     images, labels = toy_data(25)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
-    whole = evaluate(model, TensorLoader(images, labels, 25, shuffle=False), CPU)
-    batched = evaluate(model, TensorLoader(images, labels, 10, shuffle=False), CPU)
+    whole = evaluate(model, TensorLoader(images, labels, 25, shuffle=False), LOSS, CPU)
+    batched = evaluate(model, TensorLoader(images, labels, 10, shuffle=False), LOSS, CPU)
     assert torch.allclose(torch.tensor(whole), torch.tensor(batched), atol=1e-6)
     expected = nn.functional.cross_entropy(model(images), labels).item()
     assert abs(whole[0] - expected) < 1e-5
@@ -35,7 +37,7 @@ def test_training_accuracy_is_counted():
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     loader = TensorLoader(images, labels, 20)
-    accs = [train_one_epoch(model, loader, optimizer, CPU)[1] for _ in range(3)]
+    accs = [train_one_epoch(model, loader, LOSS, optimizer, CPU)[1] for _ in range(3)]
     assert 0 < accs[0] < accs[-1] and accs[-1] > 0.9
 
 
@@ -43,10 +45,11 @@ def test_fit_returns_a_full_history_and_learns():
     images, labels = toy_data()
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    history = fit(model, TensorLoader(images, labels, 20), TensorLoader(*toy_data(100, 1), 50, shuffle=False), optimizer, 3, CPU, verbose=False)
-    assert set(history) == {"train_loss", "train_acc", "test_loss", "test_acc", "seconds"}
+    val_loader = TensorLoader(*toy_data(100, 1), 50, shuffle=False)
+    history = fit(model, TensorLoader(images, labels, 20), val_loader, LOSS, optimizer, 3, CPU, verbose=False)
+    assert set(history) == {"train_loss", "train_acc", "val_loss", "val_acc", "seconds"}
     assert all(len(v) == 3 for v in history.values())
-    assert history["test_loss"][-1] < history["test_loss"][0] and history["test_acc"][-1] > 0.9
+    assert history["val_loss"][-1] < history["val_loss"][0] and history["val_acc"][-1] > 0.9
     assert all(s > 0 for s in history["seconds"])
 
 
@@ -57,22 +60,32 @@ def test_predict_proba_rows_sum_to_one():
 
 def test_same_seed_same_history(monkeypatch):
     monkeypatch.setenv("COURSE_FAST", "1")
-    data = (*toy_data(300, 0), *toy_data(100, 1))
+    splits = Splits(*toy_data(300, 0), *toy_data(100, 1), *toy_data(100, 2))
     recipe = Recipe(model="lenet5", epochs=3, batch_size=32, lr=2e-3)
-    _, first = train_recipe(recipe, CPU, data, verbose=False)
-    _, second = train_recipe(recipe, CPU, data, verbose=False)
-    for key in ("train_loss", "train_acc", "test_loss", "test_acc"):
+    _, first = train_recipe(recipe, CPU, splits, verbose=False)
+    _, second = train_recipe(recipe, CPU, splits, verbose=False)
+    for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert first["history"][key] == second["history"][key]
     assert first["settings"] == second["settings"] and first["settings"]["fast"] is True
+    assert first["val_accuracy"] == first["history"]["val_acc"][-1]
+    assert first["test_accuracy"] == second["test_accuracy"] and 0 <= first["test_accuracy"] <= 1
 
 
-def test_recipe_schedules():
+def test_make_optimizer_is_adam_with_one_cycle():
     model = nn.Linear(2, 2)
-    assert make_optimizer(Recipe("ann", 1, 8, 1e-3, schedule="constant"), model, 10)[1] is None
-    assert make_optimizer(Recipe("ann", 1, 8, 1e-3), model, 10)[1] is not None
-    try:
-        make_optimizer(Recipe("ann", 1, 8, 1e-3, schedule="cosine?"), model, 10)
-    except ValueError as error:
-        assert "unknown schedule" in str(error)
-    else:
-        raise AssertionError("an unknown schedule must be refused")
+    optimizer, scheduler = make_optimizer(model, 4e-3, total_steps=10)
+    assert isinstance(optimizer, torch.optim.Adam)
+    assert isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR) and scheduler.total_steps == 10
+    lrs = []
+    for _ in range(10):
+        optimizer.step()
+        scheduler.step() if len(lrs) < 9 else None
+        lrs.append(optimizer.param_groups[0]["lr"])
+    assert max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4  # warms up to the peak, then anneals
+
+
+def test_constant_lr_recipe_has_no_scheduler(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    splits = Splits(*toy_data(64, 0), *toy_data(32, 1), *toy_data(32, 2))
+    _, meta = train_recipe(Recipe("ann", 1, 16, 1e-3, one_cycle=False), CPU, splits, verbose=False)
+    assert meta["settings"]["one_cycle"] is False and len(meta["history"]["val_acc"]) == 1

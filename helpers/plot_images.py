@@ -1,0 +1,126 @@
+"""Figures of images: digits, grids, learned filters and feature maps. Plotting only: every number is computed elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.colors import LogNorm, TwoSlopeNorm
+from matplotlib.figure import Figure
+from torchvision.utils import make_grid
+
+from .data import denormalize
+
+
+# Large type so figures read from the back of a classroom.
+COURSE_STYLE = {
+    "figure.dpi": 100,
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 13,
+    "legend.fontsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+}
+
+
+def use_course_style() -> None:
+    """Apply the course's figure style (large fonts) to every following plot."""
+    plt.rcParams.update(COURSE_STYLE)
+
+
+def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nrow: int = 12, normalized: bool = True) -> Figure:
+    """One make_grid picture of a batch, with its labels printed underneath."""
+    pixels = denormalize(images) if normalized else images
+    grid = make_grid(pixels[: 8 * nrow], nrow=nrow, padding=2, pad_value=1.0)
+    fig, ax = plt.subplots(figsize=(min(14, 1.1 * nrow), 1.3 * -(-len(grid[0]) // 30) + 0.8))
+    ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray")
+    ax.axis("off")
+    if labels is not None:
+        shown = [str(int(v)) for v in labels[: 8 * nrow]]
+        rows = ["  ".join(shown[i : i + nrow]) for i in range(0, len(shown), nrow)]
+        ax.set_title("labels, row by row:\n" + "\n".join(rows) if len(rows) > 1 else "labels: " + rows[0], fontsize=13)
+    return fig
+
+
+def show_digits(
+    images: torch.Tensor,
+    titles: Sequence[str] | None = None,
+    ncols: int = 5,
+    cmap: str = "gray_r",
+    suptitle: str | None = None,
+    normalized: bool = False,
+) -> Figure:
+    """Single-channel images ([N, 1, H, W] or [N, H, W]) in a grid of `ncols` columns, each with an optional title."""
+    pixels = (denormalize(images) if normalized else images).detach().cpu().reshape(len(images), *images.shape[-2:])
+    nrows = -(-len(pixels) // ncols)
+    width = min(2.35, 15.0 / ncols)  # at most 15 inches wide, however many columns
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, (width + 0.25) * nrows + (0.8 if suptitle else 0)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(pixels):
+            ax.imshow(pixels[i].numpy(), cmap=cmap, **({"vmin": 0, "vmax": 1} if normalized else {}))
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=13)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=16)
+    fig.tight_layout()
+    return fig
+
+
+def plot_filters(weight: torch.Tensor, title: str) -> Figure:
+    """Each filter of a first conv layer ([C, 1, k, k]) as a small image; blue negative, red positive."""
+    weight = weight.detach().cpu()[:, 0]
+    limit = float(weight.abs().max())
+    fig, axes = plt.subplots(1, len(weight), figsize=(2.3 * len(weight) + 1.2, 3.1))
+    for i, (ax, w) in enumerate(zip(np.atleast_1d(axes), weight)):
+        image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"filter {i}")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.colorbar(image, ax=list(np.atleast_1d(axes)), shrink=0.85, label="weight")
+    fig.suptitle(title, fontsize=16)
+    return fig
+
+
+def plot_feature_maps(rows: dict[str, torch.Tensor], title: str, inputs: Sequence[torch.Tensor | None] | None = None) -> Figure:
+    """One row per entry of `rows` ([C, H, W] maps, one per column); a shared colour scale per row.
+
+    Rows with negative values use a blue-white-red scale centred on 0; non-negative rows use "magma".
+    `inputs`, when given, adds a first column with the input image of each row (None leaves it blank).
+    """
+    offset = 1 if inputs is not None else 0
+    ncols = max(len(m) for m in rows.values()) + offset
+    cell = min(1.6, 17.0 / ncols)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(cell * ncols + 1.6, cell * len(rows) + 1.0), squeeze=False)
+    for r, (name, maps) in enumerate(rows.items()):
+        maps = maps.detach().cpu()
+        low, high = float(maps.min()), float(maps.max())
+        if low < 0:
+            limit = max(-low, high, 1e-6)
+            style = {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)}
+        else:
+            style = {"cmap": "magma", "vmin": 0, "vmax": max(high, 1e-6)}
+        for c in range(ncols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for side in ax.spines.values():
+                side.set_visible(False)
+            if inputs is not None and c == 0:
+                if inputs[r] is None:
+                    continue
+                ax.imshow(denormalize(inputs[r]).squeeze(0).numpy(), cmap="gray_r", vmin=0, vmax=1)
+            elif c - offset < len(maps):
+                ax.imshow(maps[c - offset].numpy(), **style)
+                if r == 0 or len(rows[list(rows)[r - 1]]) != len(maps):
+                    ax.set_title(f"ch {c - offset}", fontsize=11)
+        label = f"{name}\n" + "×".join(str(size) for size in maps.shape)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=13)
+    if inputs is not None and inputs[0] is not None:
+        axes[0, 0].set_title("input", fontsize=11)
+    fig.suptitle(title, fontsize=16)
+    fig.tight_layout()
+    return fig

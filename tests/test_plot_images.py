@@ -1,0 +1,49 @@
+"""Figures of images (helpers.plot_images) draw what they are given (Agg backend, no window)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import torch  # noqa: E402
+
+from helpers.plot_images import plot_feature_maps, plot_filters, show_digits, show_image_grid  # noqa: E402
+from helpers.plot_evaluation import mistake_titles  # noqa: E402
+
+
+def test_image_grid_shows_labels():
+    fig = show_image_grid(torch.zeros(12, 1, 28, 28), torch.arange(12) % 10, nrow=12)
+    title = fig.axes[0].get_title()
+    assert title.startswith("labels: 0  1  2") and title.endswith("0  1")
+
+
+def test_show_digits_draws_one_titled_panel_per_image():
+    fig = show_digits(torch.rand(7, 1, 28, 28), [f"digit {i}" for i in range(7)], ncols=4, suptitle="seven digits")
+    assert len(fig.axes) == 8  # 2 rows x 4 columns, the last panel left empty
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 7 and shown[6].get_title() == "digit 6"
+    assert fig._suptitle.get_text() == "seven digits"
+
+
+def test_show_digits_accepts_images_without_a_channel_axis():
+    fig = show_digits(torch.zeros(3, 28, 28), ncols=3)
+    assert all(ax.images[0].get_array().shape == (28, 28) for ax in fig.axes)
+
+
+def test_mistake_titles_and_grid():
+    titles = mistake_titles([4, 7], [9, 1], [0.874, 0.5])
+    assert titles == ["true 4 → pred 9 (87%)", "true 7 → pred 1 (50%)"]
+    fig = show_digits(torch.zeros(2, 1, 28, 28), titles, ncols=6, suptitle="Mistakes", normalized=True)
+    assert [ax.get_title() for ax in fig.axes[:2]] == titles and fig._suptitle.get_text() == "Mistakes"
+
+
+def test_filters_one_panel_each():
+    fig = plot_filters(torch.randn(6, 1, 5, 5), "conv1")
+    assert [ax.get_title() for ax in fig.axes[:6]] == [f"filter {i}" for i in range(6)]
+
+
+def test_feature_maps_grid_rows_and_input_column():
+    rows = {"conv1": torch.randn(6, 28, 28), "pool2": torch.rand(16, 5, 5)}
+    fig = plot_feature_maps(rows, "maps", inputs=[torch.zeros(1, 28, 28)] * 2)
+    assert len(fig.axes) == 2 * 17
+    assert fig.axes[0].get_ylabel() == "conv1\n6×28×28"
+    assert fig.axes[0].get_title() == "input"
