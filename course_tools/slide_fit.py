@@ -175,13 +175,20 @@ def slide_ids(page) -> list[str]:
     return page.evaluate("() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')].map(s => s.id)")
 
 
+SHOW_JS = """(id) => {
+    if (document.getElementById(id).classList.contains('present')) return true;
+    location.hash = '#/' + id;  // again, if RISE moved back (it follows the selected cell)
+    return false;
+}"""
+
+
 def go_to(page, slide_id: str) -> None:
-    """Show slide `slide_id` (through reveal's URL hash) and wait until its images have loaded."""
-    page.evaluate("(id) => { location.hash = '#/' + id; }", slide_id)
-    page.wait_for_function("(id) => document.getElementById(id)?.classList.contains('present')", arg=slide_id)
+    """Show slide `slide_id` (through reveal's URL hash) and wait until its images have loaded and it stays."""
+    page.wait_for_function(SHOW_JS, arg=slide_id, polling=300)
     page.wait_for_function("(id) => [...document.getElementById(id).querySelectorAll('img')].every(i => i.complete)",
                            arg=slide_id)
-    page.wait_for_timeout(150)  # reveal's layout after the transition
+    page.wait_for_timeout(500)  # RISE selects the slide's first code cell after 450 ms; reveal lays it out
+    page.wait_for_function(SHOW_JS, arg=slide_id, polling=300)
 
 
 def measure_deck(page, base: str, token: str, relative: str) -> list[SlideFit]:
@@ -195,20 +202,35 @@ def measure_deck(page, base: str, token: str, relative: str) -> list[SlideFit]:
     return fits
 
 
-def measure_course(paths: list[Path], browser: str, root: Path = ROOT) -> list[SlideFit]:
-    """Measure the decks of `paths` (notebooks under `root`) in one JupyterLab and one browser."""
+def course_copy(paths: list[Path], target: Path) -> Path:
+    """Copy the notebooks `paths` (with any RISE CSS beside them) and images/ into `target`: a slideshow that
+    saves (RISE saves a notebook whose cell was run) never touches the course. Return `target`."""
+    (target / "notebooks").mkdir(parents=True)
+    for path in [*paths, *NOTEBOOKS.glob("*.css")]:
+        shutil.copy2(path, target / "notebooks" / path.name)
+    if (ROOT / "images").is_dir():
+        shutil.copytree(ROOT / "images", target / "images")
+    return target
+
+
+def measure_course(paths: list[Path], browser: str) -> list[SlideFit]:
+    """Measure the decks of `paths` (course notebooks, served from a copy) in one JupyterLab and one browser."""
     from playwright.sync_api import sync_playwright
 
     results: list[SlideFit] = []
-    with tempfile.TemporaryDirectory(prefix="slide-fit-") as state, running_lab(Path(state), root) as (base, token):
-        with sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory(prefix="slide-fit-") as folder:
+        tmp = Path(folder)
+        root = course_copy(paths, tmp / "course")
+        (tmp / "state").mkdir()
+        with running_lab(tmp / "state", root) as (base, token), sync_playwright() as playwright:
             chromium = launch(playwright, browser)
             try:
                 for path in paths:
+                    print(f"measuring {path.name}", file=sys.stderr, flush=True)
                     page = chromium.new_page(viewport=VIEWPORT)
                     page.set_default_timeout(START_S * 1000)
                     offline(page)
-                    results += measure_deck(page, base, token, path.relative_to(root).as_posix())
+                    results += measure_deck(page, base, token, f"notebooks/{path.name}")
                     page.close()
             finally:
                 chromium.close()

@@ -34,7 +34,9 @@ def test_rise_slideshow_offline(tmp_path):
     from playwright.sync_api import sync_playwright
 
     shots = [tmp_path / "rise_first_slide.png", tmp_path / "rise_next_slide.png", tmp_path / "rise_formula.png"]
-    with slide_fit.running_lab(tmp_path, ROOT) as (base, token), sync_playwright() as playwright:
+    root = slide_fit.course_copy([ROOT / DECK], tmp_path / "course")  # a slideshow may save: never the course's
+    (tmp_path / "state").mkdir()
+    with slide_fit.running_lab(tmp_path / "state", root) as (base, token), sync_playwright() as playwright:
         chromium = slide_fit.launch(playwright, browser)
         try:
             page = chromium.new_page(viewport=slide_fit.VIEWPORT)
