@@ -29,7 +29,9 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat import NotebookNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # course_tools, when run as a script
-from course_tools.notebooks import NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, title, without_test_comments  # noqa: E402
+from course_tools.notebooks import (  # noqa: E402
+    NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, title, without_test_comments,
+)
 
 TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

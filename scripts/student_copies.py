@@ -26,7 +26,9 @@ from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocess
 from nbformat import NotebookNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # course_tools, when run as a script
-from course_tools.notebooks import IMAGES, NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, without_test_comments, write  # noqa: E402
+from course_tools.notebooks import (  # noqa: E402
+    IMAGES, NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, without_test_comments, write,
+)
 
 REMOVED_TAGS = {"solution", "notes"}
 # The instructor's notebooks say where the solution is hidden; the student's copy has none.
