@@ -8,7 +8,7 @@ Starts JupyterLab on 127.0.0.1 (a free port, a token, settings in a temporary fo
 /rise/notebooks/NN_name.ipynb with every request off the machine blocked (as in a classroom without
 internet), and visits each slide and sub-slide (reveal's section `slide-H-V`). A slide overflows when
 its content is taller than the slide area (the viewport, in RISE), or when a code cell or an output
-is wider than its box and scrolls sideways. Fragments are measured with the space they take once shown.
+is wider than its box and scrolls sideways, or anything is drawn past the right edge (over 4 px). Fragments are measured with the space they take once shown.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from course_tools.notebooks import NOTEBOOKS, ROOT, notebook_paths
 
 VIEWPORT = {"width": 1280, "height": 720}
 START_S = 120  # bounded waits, generous for a busy 2-core machine
+TOLERANCE_PX = 4  # rounding and borders: a slide 4 px over still shows everything
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 # One slide's size: its content against the slide area, and the widest sideways scroll inside it.
@@ -43,6 +44,11 @@ MEASURE_JS = """(id) => {
     let wide = 0;
     section.querySelectorAll('.cm-scroller, .jp-OutputArea-output, .jp-RenderedHTMLCommon pre').forEach(e => {
         if (e.clientWidth > 0 && e.offsetParent) wide = Math.max(wide, e.scrollWidth - e.clientWidth);  // shown ones
+    });
+    const right = slides.getBoundingClientRect().right;  // and anything drawn past the right edge, clipped or not
+    section.querySelectorAll('*').forEach(e => {
+        const box = e.getBoundingClientRect();
+        if (box.width > 0 && box.height > 0) wide = Math.max(wide, box.right - right);
     });
     return {
         height: Math.ceil(section.scrollHeight), width: Math.ceil(section.scrollWidth),
@@ -68,12 +74,14 @@ class SlideFit:
     @property
     def too_tall(self) -> int:
         """Pixels of content below the slide's bottom edge."""
-        return max(0, self.height - self.slide_height)
+        over = self.height - self.slide_height
+        return over if over > TOLERANCE_PX else 0
 
     @property
     def too_wide(self) -> int:
         """Pixels of content beyond the slide's right edge, or hidden in a sideways scroll."""
-        return max(0, self.width - self.slide_width, self.sideways)
+        over = max(self.width - self.slide_width, self.sideways)
+        return over if over > TOLERANCE_PX else 0
 
     @property
     def fits(self) -> bool:

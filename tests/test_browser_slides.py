@@ -82,3 +82,18 @@ def test_every_slide_fits_1280x720():
     assert all(f.slide_height > 0 and f.slide_width > 0 for f in fits)
     overflowing = [f for f in fits if not f.fits]
     assert not overflowing, "slides that do not fit 1280x720:\n" + slide_fit.report(fits)
+
+
+def test_slide_fit_arithmetic():
+    """The report's numbers, without a browser: overflow beyond a 4 px tolerance, tall and wide."""
+    fits = [
+        slide_fit.SlideFit("01_x.ipynb", "0-0", "Title", 700, 1280, 720, 1280, 0),
+        slide_fit.SlideFit("01_x.ipynb", "1-0", "1. Tall", 1083, 1280, 720, 1280, 3),
+        slide_fit.SlideFit("01_x.ipynb", "1-1", "Wide", 722, 1280, 720, 1280, 155),
+    ]
+    assert [f.fits for f in fits] == [True, False, False]
+    assert (fits[1].too_tall, fits[1].too_wide, fits[2].too_tall, fits[2].too_wide) == (363, 0, 0, 155)
+    text = slide_fit.report(fits)
+    assert "01_x.ipynb slide 1-0 '1. Tall': 363 px too tall (1083 of 720)" in text
+    assert "01_x.ipynb slide 1-1 'Wide': 155 px too wide" in text
+    assert "Title" not in text and "01_x.ipynb: 2 of 3 slides overflow" in text
