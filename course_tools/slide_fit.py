@@ -45,7 +45,9 @@ MEASURE_JS = """(id) => {
     section.querySelectorAll('.cm-scroller, .jp-OutputArea-output, .jp-RenderedHTMLCommon pre').forEach(e => {
         if (e.clientWidth > 0 && e.offsetParent) wide = Math.max(wide, e.scrollWidth - e.clientWidth);  // shown ones
     });
-    const right = slides.getBoundingClientRect().right;  // and anything drawn past the right edge, clipped or not
+    // and anything drawn past the slide's right edge, clipped or not (from the section's own left edge, so
+    // that a slide still moving in from the side measures the same)
+    const right = section.getBoundingClientRect().left + slides.clientWidth;
     section.querySelectorAll('*').forEach(e => {
         const box = e.getBoundingClientRect();
         if (box.width > 0 && box.height > 0) wide = Math.max(wide, box.right - right);
