@@ -5,8 +5,9 @@
 
 The pages show the notebooks as stored (run `scripts/run_notebooks.py` first), with their outputs.
 Progress bars (ipywidgets) are drawn as plain HTML from their final state, images are embedded and
-solutions are folded (click to show), so a page works offline without Jupyter; only LaTeX needs
-MathJax from a CDN (without a network, formulas show as their TeX source). index.html lists each
+solutions are folded (click to show), and formulas ($$...$$ and $...$) are converted to MathML, which
+browsers draw themselves, so a page works offline without Jupyter or MathJax. Each page is titled with
+the notebook's title and links to the previous and next notebook at its top and bottom. index.html lists each
 notebook with its title, what you will learn, and the time a full run took (from
 benchmarks/results/notebooks_full.json, when present).
 """
@@ -17,27 +18,41 @@ import argparse
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 import jinja2
 import nbformat
+from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat import NotebookNode
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # course_tools, when run as a script
+from course_tools.notebooks import (  # noqa: E402
+    NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, title, without_test_comments,
+)
+
 TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-# Links from a notebook to the shared images folder (Markdown or HTML).
-IMAGE_LINK = re.compile(r"(?<=[(\"'])\.\./images/")
+# Code (fenced blocks and inline spans), where a $ is not math; display math; inline math.
+CODE = re.compile(r"(```.*?```|`[^`\n]*`)", flags=re.DOTALL)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", flags=re.DOTALL)
+MATH_MARK = "coursemath{}end"  # stands for a formula while nbconvert renders the Markdown
+INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
 
-# The lab template, plus a link back to the index and solutions folded in <details>.
+# The lab template without MathJax (formulas are MathML), with previous/next links at the top and the
+# bottom, and solutions folded in <details>.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block html_head_js_mathjax %}{% endblock html_head_js_mathjax %}
 {% block body_header %}{{ super() }}
-<p class="course-nav" style="padding: 0 1em"><a href="index.html">&larr; All notebooks</a></p>
+{{ resources.course_nav }}
 {% endblock body_header %}
+{% block body_footer %}
+{{ resources.course_nav }}
+{{ super() }}
+{% endblock body_footer %}
 {% block any_cell %}
 {%- if 'solution' in cell.metadata.get('tags', []) -%}
 <details class="course-solution" style="margin: 0.5em 0"><summary style="cursor: pointer; padding-left: 1em">Solution (click to show)</summary>
@@ -78,18 +93,43 @@ course in JupyterLab (<code>uv run jupyter lab</code>).</p>
 """
 
 
-def notebook_paths(only: list[str] | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
-    """The course notebooks (NN_name.ipynb), optionally only those whose name starts with one of `only`."""
-    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    return [p for p in paths if not only or p.name.startswith(tuple(only))]
+def formulas_out(markdown: str, formulas: list[str]) -> str:
+    """Markdown with each TeX formula ($$...$$, $...$; not in code) moved to `formulas` as MathML, a marker left."""
+    def keep(mathml: str) -> str:
+        formulas.append(mathml)
+        return MATH_MARK.format(len(formulas) - 1)
+
+    parts = CODE.split(markdown)
+    for i in range(0, len(parts), 2):  # the even parts are outside code
+        text = DISPLAY_MATH.sub(lambda m: keep(latex_to_mathml(m.group(1).strip(), display="block")), parts[i])
+        parts[i] = INLINE_MATH.sub(lambda m: keep(latex_to_mathml(m.group(1))), text)
+    return "".join(parts)
 
 
-def images_from_root(nb: NotebookNode) -> NotebookNode:
-    """Rewrite ../images/ links as images/ (read from the course root, where nbconvert may embed them)."""
+def formulas_in(page: str, formulas: list[str]) -> str:
+    """The rendered page with each marker replaced by its MathML (Markdown rendering would break MathML)."""
+    return re.sub(MATH_MARK.format(r"(\d+)"), lambda m: formulas[int(m.group(1))], page)
+
+
+def nav_links(paths: list[Path], index: int) -> str:
+    """The links of page `index`: the previous notebook, all notebooks, the next notebook."""
+    def link(position: int, arrow_before: str = "", arrow_after: str = "") -> str:
+        name = title(read(paths[position])) or paths[position].stem
+        return f'<a href="{paths[position].stem}.html">{arrow_before}{html.escape(name)}{arrow_after}</a>'
+
+    links = [link(index - 1, "← ")] if index > 0 else []
+    links.append('<a href="index.html">All notebooks</a>')
+    links += [link(index + 1, "", " →")] if index + 1 < len(paths) else []
+    return f'<nav class="course-nav" style="padding: 0.5em 1em">{" · ".join(links)}</nav>'
+
+
+def prepare(nb: NotebookNode, formulas: list[str]) -> NotebookNode:
+    """The notebook as the page shows it: its title, images from the root, formulas out, no test comments."""
+    nb.metadata["title"] = title(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = IMAGE_LINK.sub("images/", cell.source)
-    return nb
+            cell.source = formulas_out(cell.source, formulas)
+    return static_widgets(without_test_comments(images_relative_to(nb, "images/")))
 
 
 def progress_html(model_id: str, state: dict) -> str | None:
@@ -137,16 +177,17 @@ def make_exporter() -> HTMLExporter:
     return exporter
 
 
-def build_page(path: Path, out: Path, exporter: HTMLExporter) -> Path:
-    """Write one notebook as <out>/<name>.html; return the path."""
-    nb = static_widgets(images_from_root(nbformat.read(path, as_version=4)))
+def build_page(path: Path, out: Path, exporter: HTMLExporter, nav: str = "") -> Path:
+    """Write one notebook as <out>/<name>.html, with the navigation links `nav`; return the path."""
+    formulas: list[str] = []
+    nb = prepare(read(path), formulas)
     if not any(cell.get("outputs") for cell in nb.cells):
         print(f"warning: {path.name} has no outputs; run `uv run python scripts/run_notebooks.py` first")
     # nbconvert embeds only images below this path, so it is the course root, not notebooks/.
-    resources = {"metadata": {"path": str(path.parent.parent), "name": path.stem}}
+    resources = {"metadata": {"path": str(path.parent.parent), "name": path.stem}, "course_nav": nav}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     target = out / f"{path.stem}.html"
-    target.write_text(body, encoding="utf-8")
+    target.write_text(formulas_in(body, formulas), encoding="utf-8")
     return target
 
 
@@ -218,7 +259,7 @@ def build_all(paths: list[Path], out: Path, timings_file: Path = TIMINGS) -> lis
     """Pages for every notebook in `paths` and index.html, written into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     exporter = make_exporter()
-    pages = [build_page(path, out, exporter) for path in paths]
+    pages = [build_page(path, out, exporter, nav_links(paths, i)) for i, path in enumerate(paths)]
     index = out / "index.html"
     index.write_text(index_page(paths, read_timings(timings_file)), encoding="utf-8")
     return [index, *pages]

@@ -1,76 +1,64 @@
-"""Write student copies of the notebooks: solutions removed, exercises kept, outputs cleared.
+"""Write student copies of the notebooks: solutions and speaker notes removed, exercises kept, outputs cleared.
 
     uv run python scripts/student_copies.py                 # all notebooks -> build/student/
     uv run python scripts/student_copies.py 02 03           # only notebooks whose name starts with 02 or 03
     uv run python scripts/student_copies.py --out /tmp/hand-out
 
-Cells tagged `solution` are dropped; the `exercise` cells (the task and its `# Your code here`
-cell) stay. Every output and execution count is cleared, so students run the notebook themselves.
-The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the links
-rewritten, so the folder can be handed out as it is; students still need the course
-installed (`uv sync`) for `from helpers import ...`.
+nbconvert's TagRemovePreprocessor drops the cells tagged `solution` (and any tagged `notes`), the speaker
+notes (cells whose slide type is `notes`) go too, and its ClearOutputPreprocessor clears every output and
+execution count, so students run the notebook themselves. The `exercise` cells (the task and its
+`# Your code here` cell) stay, and the line that points to the solutions says they are in the
+instructor's copy. The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the
+links rewritten, so the folder can be handed out as it is; students still need the course installed
+(`uv sync`) for `from helpers import ...`.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import shutil
+import sys
 from pathlib import Path
 
-import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-IMAGES = ROOT / "images"
-SOLUTION_TAG = "solution"
-# Markdown or HTML links to the shared images folder, as written from notebooks/.
-IMAGE_LINK = re.compile(r"(?<=[(\"'])\.\./images/")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # course_tools, when run as a script
+from course_tools.notebooks import (  # noqa: E402
+    IMAGES, NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, without_test_comments, write,
+)
+
+REMOVED_TAGS = {"solution", "notes"}
+# The instructor's notebooks say where the solution is hidden; the student's copy has none.
+WHERE_SOLUTIONS_ARE = re.compile(r"before opening (?:its|the) solution \(the hidden cell (?:below|under) it\)")
+IN_INSTRUCTORS_COPY = "yourself first: the solutions are in the instructor's copy of this notebook"
 
 
-def tags(cell: NotebookNode) -> list[str]:
-    """The cell's tags (an empty list when it has none)."""
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
-def is_solution(cell: NotebookNode) -> bool:
-    """True for a cell tagged `solution`."""
-    return SOLUTION_TAG in tags(cell)
+def is_speaker_note(cell: NotebookNode) -> bool:
+    """True for a speaker-notes cell (slide type `notes`)."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
 
 
 def student_copy(nb: NotebookNode) -> NotebookNode:
-    """A copy of `nb` without solution cells, outputs, execution counts or stored widget state."""
-    copy = nbformat.from_dict(nb)  # a deep copy: the original stays untouched
-    copy.cells = [cell for cell in copy.cells if not is_solution(cell)]
-    for cell in copy.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-            cell.metadata.pop("execution", None)  # timestamps of the instructor's run
-        elif cell.cell_type == "markdown":
-            cell.source = IMAGE_LINK.sub("images/", cell.source)
-    # Widget state belongs to the cleared outputs (progress bars of the instructor's run).
-    copy.metadata.pop("widgets", None)
-    return copy
-
-
-def notebook_paths(only: list[str] | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
-    """The course notebooks (NN_name.ipynb), optionally only those whose name starts with one of `only`."""
-    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    return [p for p in paths if not only or p.name.startswith(tuple(only))]
+    """A copy of `nb` without solutions, speaker notes, outputs, execution counts or stored widget state."""
+    student = copy.deepcopy(nb)  # the original stays untouched
+    resources: dict = {}
+    student, _ = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS).preprocess(student, resources)
+    student.cells = [cell for cell in student.cells if not is_speaker_note(cell)]
+    clear = ClearOutputPreprocessor(remove_metadata_fields={"collapsed", "scrolled", "execution", "ExecuteTime"})
+    student, _ = clear.preprocess(student, resources)
+    for cell in student.cells:
+        if cell.cell_type == "markdown":
+            cell.source = WHERE_SOLUTIONS_ARE.sub(IN_INSTRUCTORS_COPY, cell.source)
+    student.metadata.pop("widgets", None)  # the progress bars of the instructor's run, now cleared
+    return without_test_comments(images_relative_to(student, "images/"))
 
 
 def write_student_copies(paths: list[Path], out: Path, images: Path = IMAGES) -> list[Path]:
     """Write a student copy of each notebook into `out` (plus the images they show); return the new paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in paths:
-        copy = student_copy(nbformat.read(path, as_version=4))
-        nbformat.validate(copy)
-        target = out / path.name
-        nbformat.write(copy, target)
-        written.append(target)
+    written = [write(student_copy(read(path)), out / path.name) for path in paths]
     if images.is_dir():
         shutil.copytree(images, out / "images", dirs_exist_ok=True)
     return written

@@ -1,4 +1,5 @@
-"""The static HTML course: pages with their outputs, progress bars drawn without widgets, an index with times."""
+"""The static HTML course: pages with their outputs, progress bars drawn without widgets, formulas as MathML,
+previous/next links, the notebook's title, no test marker, an index with times."""
 
 import json
 import re
@@ -43,7 +44,10 @@ def sample_notebook() -> nbformat.NotebookNode:
     solution.metadata.update(tags=["solution"], jupyter={"source_hidden": True})
     nb = new_notebook(cells=[
         new_markdown_cell(TITLE_CELL),
-        new_code_cell("train()", execution_count=1, outputs=[bar, new_output("stream", name="stdout", text="accuracy 0.97\n")]),
+        new_markdown_cell("The size: $$\\text{out} = \\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
+                          "where $k$ is the kernel size; `$HOME` and $5 are not formulas."),
+        new_code_cell("# NBVAL_CHECK_OUTPUT\ntrain()", execution_count=1,
+                      outputs=[bar, new_output("stream", name="stdout", text="accuracy 0.97\n")]),
         solution,
     ])
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"version_major": 2, "version_minor": 0, "state": {
@@ -57,13 +61,18 @@ def sample_notebook() -> nbformat.NotebookNode:
 
 @pytest.fixture
 def built(tmp_path):
-    """build/html for a one-notebook course, with a timings file."""
+    """build/html for a three-notebook course (98, 99, 99b), with a timings file."""
     (tmp_path / "notebooks").mkdir()
-    path = tmp_path / "notebooks" / "99_sample.ipynb"
-    nbformat.write(sample_notebook(), path)
+    paths = [tmp_path / "notebooks" / name for name in ("98_first.ipynb", "99_sample.ipynb", "99b_last.ipynb")]
+    for path, heading in zip(paths, ["# 98 · First one", None, "# 99b · Last one"]):
+        nb = sample_notebook()
+        if heading:
+            nb.cells[0].source = heading
+        nbformat.write(nb, path)
     timings = tmp_path / "notebooks_full.json"
     timings.write_text(json.dumps({"total_seconds": 200.0, "notebooks": {"99_sample.ipynb": {"seconds": 125.4}}}))
-    return build_html.build_all([path], tmp_path / "html", timings_file=timings)
+    index, *pages = build_html.build_all(paths, tmp_path / "html", timings_file=timings)
+    return [index, pages[1], pages[0], pages[2]]  # index, the sample, the first, the last
 
 
 def test_page_keeps_outputs_and_draws_progress_bars(built):
@@ -76,6 +85,23 @@ def test_page_keeps_outputs_and_draws_progress_bars(built):
     assert "0/5 [00:00" not in page  # the bar's stale first state is not shown
     assert "<details" in page and "Solution (click to show)" in page and "solution output" in page
     assert 'href="index.html"' in page
+
+
+def test_page_title_navigation_formula_and_no_test_marker(built):
+    page = built[1].read_text()
+    assert "<title>99 · Sample notebook</title>" in page
+    nav = '<a href="98_first.html">← 98 · First one</a> · <a href="index.html">All notebooks</a>'
+    nav += ' · <a href="99b_last.html">99b · Last one →</a>'
+    assert page.count(nav) == 2  # at the top and at the bottom
+    assert page.index(nav) < page.index("accuracy 0.97") < page.rindex(nav)
+    first, last = built[2].read_text(), built[3].read_text()
+    assert "←" not in first.split("</nav>")[0] and "99_sample.html" in first
+    assert "→" not in last.split("</nav>")[0] and "99_sample.html" in last
+    # The formula is MathML (browsers draw it without MathJax or a network); code and prices keep their $.
+    assert 'display="block"><mrow><mtext>out</mtext>' in page and "<mfrac>" in page
+    assert "\\frac" not in page and "mathjax" not in page.lower()
+    assert "<mi>k</mi>" in page and "$HOME" in page and "$5" in page
+    assert "NBVAL" not in page
 
 
 def test_index_lists_title_learning_goals_link_and_time(built):

@@ -1,4 +1,5 @@
-"""Student copies: no solution survives, every exercise keeps its cell, outputs are empty, nbformat is valid."""
+"""Student copies: no solution or speaker note survives, every exercise keeps its cell, outputs are empty,
+no test marker shows, the copy says where the solutions are, nbformat is valid."""
 
 import subprocess
 import sys
@@ -23,10 +24,13 @@ def sample_notebook() -> nbformat.NotebookNode:
     )
     solution = ran(SECRET + "\nprint(answer)", 3, "42\n")
     solution.metadata = {"tags": ["solution"], "jupyter": {"source_hidden": True}}
+    notes = new_markdown_cell("Speaker: ask the room what 6 * 7 is.")
+    notes.metadata["slideshow"] = {"slide_type": "notes"}
     cells = [
         new_markdown_cell("# 99 · Sample\n\n![diagram](../images/diagram.png)"),
-        ran("print('hello')", 1, "hello\n"),
-        new_markdown_cell("## Exercises"),
+        ran("# NBVAL_CHECK_OUTPUT\nprint('hello')", 1, "hello\n"),
+        notes,
+        new_markdown_cell("## Exercises\n\nTry each one before opening the solution (the hidden cell below it)."),
         new_markdown_cell("**Exercise 1.** Compute the answer.", metadata={"tags": ["exercise"]}),
         new_code_cell("# Your code here", execution_count=2, metadata={"tags": ["exercise"]}),
         solution,
@@ -34,6 +38,11 @@ def sample_notebook() -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
     return nb
+
+
+def speaker_notes(nb) -> list:
+    """The speaker-notes cells of `nb`."""
+    return [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
 
 
 def tagged(nb, tag: str) -> list:
@@ -44,7 +53,7 @@ def tagged(nb, tag: str) -> list:
 def assert_clean_copy(original, copy) -> None:
     """The checks a student copy must pass, for any notebook."""
     nbformat.validate(copy)
-    assert not tagged(copy, "solution")
+    assert not tagged(copy, "solution") and not speaker_notes(copy)
     copy_text = "\n".join(c.source for c in copy.cells)
     shown = {c.source.strip() for c in original.cells if "solution" not in c.metadata.get("tags", [])}
     for cell in tagged(original, "solution"):
@@ -61,7 +70,9 @@ def assert_clean_copy(original, copy) -> None:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
     assert "widgets" not in copy.metadata
-    assert len(copy.cells) == len(original.cells) - len(tagged(original, "solution"))
+    assert "hidden cell" not in copy_text and "NBVAL_" not in copy_text
+    removed = {id(c) for c in tagged(original, "solution") + speaker_notes(original)}
+    assert len(copy.cells) == len(original.cells) - len(removed)
 
 
 def test_sample_notebook_copy(tmp_path):
@@ -75,7 +86,9 @@ def test_sample_notebook_copy(tmp_path):
     [written] = student_copies.write_student_copies([source], tmp_path / "student", images=images)
     copy = nbformat.read(written, as_version=4)
     assert_clean_copy(nb, copy)
-    assert SECRET not in written.read_text()
+    assert SECRET not in written.read_text() and "ask the room" not in written.read_text()
+    assert "the solutions are in the instructor's copy" in copy.cells[2].source
+    assert copy.cells[1].source == "print('hello')"
     assert "](images/diagram.png)" in copy.cells[0].source and (tmp_path / "student" / "images" / "diagram.png").is_file()
     assert nbformat.read(source, as_version=4) == nb  # the original is untouched
 
