@@ -116,6 +116,8 @@ CONFIGS: dict[str, Config] = {
     "cnn_bn_warm10": replace(BN, pct_start=0.1, note="BN, one-cycle warm-up 10% of steps (default 30%)"),
     "cnn_bn_warm10_4ep": replace(BN, pct_start=0.1, epochs=4, note="BN, warm-up 10%, 4 epochs"),
     "cnn_bn_warm10_ls": replace(BN, pct_start=0.1, label_smoothing=0.1, note="BN, warm-up 10%, label smoothing 0.1"),
+    "cnn_bn_warm10_6ep": replace(BN, pct_start=0.1, epochs=6, note="BN, warm-up 10%, 6 epochs"),
+    "cnn_bn_warm10_b256_6ep": replace(BN, pct_start=0.1, epochs=6, batch_size=256, lr=2e-2, note="BN, warm-up 10%, batch 256, max lr 2e-2, 6 epochs"),
     "cnn_bn_warm10_lr5e-3": replace(BN, pct_start=0.1, lr=5e-3, note="BN, warm-up 10%, max lr 5e-3"),
     "cnn_bn_warm10_b64": replace(BN, pct_start=0.1, lr=5e-3, batch_size=64, note="BN, warm-up 10%, batch 64, max lr 5e-3"),
     "cnn_bn_lr5e-3": replace(BN, lr=5e-3, note="BN, max lr 5e-3"),
