@@ -59,26 +59,28 @@ class CompactCNN(nn.Module):
 
 
 class LeNet5(nn.Module):
-    """LeNet-5: 5x5 kernels; padding 2 keeps 28x28, so 28 -> 14 -> 10 -> 5 and 16x5x5 = 400 holds."""
+    """LeNet-5 with BatchNorm: 5x5 kernels; padding 2 keeps 28x28, so 28 -> 14 -> 10 -> 5 and 16x5x5 = 400 holds."""
 
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2)   # [B, 1, 28, 28] -> [B, 6, 28, 28]
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2, bias=False)  # [B, 6, 28, 28] (BatchNorm's shift is the bias)
+        self.bn1 = nn.BatchNorm2d(6)                                         # each channel: normalise, scale, shift
         self.relu1 = nn.ReLU()
-        self.pool1 = nn.MaxPool2d(2)                             # [B, 6, 14, 14]
-        self.conv2 = nn.Conv2d(6, 16, kernel_size=5)             # [B, 16, 10, 10]
+        self.pool1 = nn.MaxPool2d(2)                                         # [B, 6, 14, 14]
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=5, bias=False)             # [B, 16, 10, 10]
+        self.bn2 = nn.BatchNorm2d(16)
         self.relu2 = nn.ReLU()
-        self.pool2 = nn.MaxPool2d(2)                             # [B, 16, 5, 5]
-        self.flatten = nn.Flatten()                              # [B, 400]
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)                    # [B, 120]
+        self.pool2 = nn.MaxPool2d(2)                                         # [B, 16, 5, 5]
+        self.flatten = nn.Flatten()                                          # [B, 400]
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)                                # [B, 120]
         self.relu3 = nn.ReLU()
-        self.fc2 = nn.Linear(120, 84)                            # [B, 84]
+        self.fc2 = nn.Linear(120, 84)                                        # [B, 84]
         self.relu4 = nn.ReLU()
-        self.fc3 = nn.Linear(84, 10)                             # [B, 10] logits
+        self.fc3 = nn.Linear(84, 10)                                         # [B, 10] logits
 
     def forward(self, x):
-        x = self.pool1(self.relu1(self.conv1(x)))
-        x = self.pool2(self.relu2(self.conv2(x)))
+        x = self.pool1(self.relu1(self.bn1(self.conv1(x))))
+        x = self.pool2(self.relu2(self.bn2(self.conv2(x))))
         x = self.flatten(x)
         x = self.relu3(self.fc1(x))
         x = self.relu4(self.fc2(x))

@@ -25,6 +25,7 @@ class Recipe:
     batch_size: int
     lr: float
     one_cycle: bool = True  # True: OneCycleLR warms up to lr, then anneals; False: a constant lr
+    warmup: float = 0.3  # the share of the steps OneCycleLR spends warming up to lr
     seed: int = SEED
 
     def settings(self) -> dict[str, Any]:
@@ -33,13 +34,13 @@ class Recipe:
 
 
 ANN_RECIPE = Recipe(model="ann", epochs=10, batch_size=128, lr=1e-3)
-CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=4e-3)
+CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=1e-2, warmup=0.1)
 
 
-def make_optimizer(model, lr, total_steps):
-    """Adam, and a one-cycle schedule: warm up to `lr`, then anneal towards zero over `total_steps` batches."""
+def make_optimizer(model, lr, total_steps, warmup=0.3):
+    """Adam, and a one-cycle schedule: warm up to `lr` over `warmup` of the steps, then anneal towards zero."""
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps, pct_start=warmup)
     return optimizer, scheduler
 
 
@@ -55,7 +56,7 @@ def train_recipe(
     val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
     loss_fn = nn.CrossEntropyLoss()
     if recipe.one_cycle:
-        optimizer, scheduler = make_optimizer(model, recipe.lr, n_epochs * len(train_loader))
+        optimizer, scheduler = make_optimizer(model, recipe.lr, n_epochs * len(train_loader), recipe.warmup)
     else:
         optimizer, scheduler = torch.optim.Adam(model.parameters(), lr=recipe.lr), None
     history = fit(model, train_loader, val_loader, loss_fn, optimizer, n_epochs, device, scheduler, verbose)

@@ -8,8 +8,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
 # Fast mode: a fixed, class-balanced slice of the real images and a single epoch.
-FAST_TRAIN_PER_CLASS = 200
-FAST_VAL_PER_CLASS = 100
+FAST_TRAIN_PER_CLASS = 500
+FAST_VAL_PER_CLASS = 50
 FAST_TEST_PER_CLASS = 100
 FAST_EPOCHS = 1
 TRUE_WORDS = ("1", "true", "yes", "on")
