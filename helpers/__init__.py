@@ -41,3 +41,4 @@ from .plots_analysis import (
     plot_speedup,
     plot_throughput,
 )
+from .drawing import DrawingPad, Steps, load_strokes, preprocess
