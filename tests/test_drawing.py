@@ -82,3 +82,9 @@ def test_widget_runs_classify_after_a_stroke_and_clears():
     assert len(calls) == 1 and len(pad.pixels) == 28 * 28 and len(pad.probabilities) == 10
     pad.strokes = []
     assert pad.pixels == [] and pad.probabilities == [] and len(calls) == 1
+
+
+def test_widget_front_end_files_ship_with_the_package():
+    source = (REPO_ROOT / "helpers" / "drawing.js").read_text()
+    assert (REPO_ROOT / "helpers" / "drawing.css").is_file()
+    assert "export default" in source and "pointerdown" in source
