@@ -23,3 +23,4 @@ from .analysis import (
 from .plot_images import plot_feature_maps, plot_filters, show_digits, show_image_grid, use_course_style
 from .plot_training import plot_call_times, plot_history, plot_speedup, plot_throughput
 from .plot_evaluation import mistake_titles, plot_confusion_matrix, plot_prediction, plot_projections
+from .drawing import DrawingPad, Steps, load_strokes, preprocess

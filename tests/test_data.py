@@ -5,6 +5,8 @@ import gzip
 import pytest
 import torch
 
+from helpers.settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS
+
 from helpers.data import (
     ARCHIVES,
     EXTRACTED_BYTES,
@@ -124,11 +126,11 @@ def test_tensors_are_normalised_and_unchanged(good_archives):
 
 def test_fast_subset_is_small_balanced_and_fixed(good_archives):
     images, labels = mnist_tensors(train=True, fast=True)
-    assert len(labels) == 2_000 and torch.bincount(labels).tolist() == [200] * 10
+    assert torch.bincount(labels).tolist() == [FAST_TRAIN_PER_CLASS] * 10
     again, _ = mnist_tensors(train=True, fast=True)
     assert torch.equal(images, again)
     _, test_labels = mnist_tensors(train=False, fast=True)
-    assert torch.bincount(test_labels).tolist() == [100] * 10
+    assert torch.bincount(test_labels).tolist() == [FAST_TEST_PER_CLASS] * 10
 
 
 def test_fast_mode_switch_selects_the_subset(good_archives, monkeypatch):
