@@ -37,7 +37,7 @@ def ensure_checkpoint_folder(folder: Path) -> Path:
 
 
 def lock_file(path: Path) -> Path:
-    """The lock that writers of checkpoint `path` take turns on."""
+    """The lock file that writers of checkpoint `path` take turns on."""
     return path.with_name(f".{path.name}.lock")
 
 
@@ -62,9 +62,8 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # unpickling errors have many types; all mean "not ours"
-        raise CheckpointError(
-            f"{path} is not a readable course checkpoint ({type(error).__name__}). Delete it and train again."
-        ) from error
+        raise CheckpointError(f"{path} is not a readable course checkpoint ({type(error).__name__}). "
+                              "Delete it and train again.") from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a course checkpoint (no '{FORMAT}' marker). Delete it and train again.")
     return payload
@@ -89,13 +88,11 @@ def load_checkpoint(path: Path, model: nn.Module, device: torch.device | str = "
     return payload["metadata"]
 
 
-def load_or_train(
-    name: str,
-    build: Callable[[], nn.Module],
-    settings: dict[str, Any],
-    train: Callable[[], tuple[nn.Module, dict[str, Any]]],
-    device: torch.device,
-) -> tuple[nn.Module, dict[str, Any]]:
+Trained = tuple[nn.Module, dict[str, Any]]  # a model and its metadata
+
+
+def load_or_train(name: str, build: Callable[[], nn.Module], settings: dict[str, Any],
+                  train: Callable[[], Trained], device: torch.device) -> Trained:
     """Checkpoint `name` loaded into `build()` if it matches `settings`; else `train()`'s fresh model, saved."""
     path = checkpoint_path(name)
     reason, rejected = "none saved yet", False
@@ -118,7 +115,6 @@ def load_or_train(
             reason += f"; kept it as {keep_aside(path).name}"  # nothing is overwritten, nothing lost
     print(f"Training {name} ({reason}).")
     model, metadata = train()  # seeds and builds its own fresh model
-    metadata = dict(metadata) | {"settings": settings}
-    save_checkpoint(path, model, metadata)
+    save_checkpoint(path, model, metadata := dict(metadata) | {"settings": settings})
     print(f"Saved {path}.")
     return model.to(device), metadata

@@ -21,6 +21,7 @@ from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, FAST_VAL_PER_CL
 # The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
 MEAN = 0.1307
 STD = 0.3081
+Pair = tuple[torch.Tensor, torch.Tensor]  # images and their labels
 
 
 def raw_dir() -> Path:
@@ -59,13 +60,13 @@ def balanced_indices(labels: torch.Tensor, per_class: int) -> torch.Tensor:
     return torch.sort(torch.cat(picks)).values
 
 
-def to_tensors(dataset: MNIST) -> tuple[torch.Tensor, torch.Tensor]:
+def to_tensors(dataset: MNIST) -> Pair:
     """Images as normalised float32 [N, 1, 28, 28] and labels as int64, straight from the uint8 data."""
     images = (dataset.data.unsqueeze(1).float() / 255.0 - MEAN) / STD
     return images, dataset.targets.long()
 
 
-def mnist_tensors(train: bool, fast: bool | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def mnist_tensors(train: bool, fast: bool | None = None) -> Pair:
     """One split as in-memory tensors: all of it, or the balanced fast-mode subset."""
     images, labels = to_tensors(load_mnist(train))
     if fast_mode() if fast is None else fast:
@@ -79,36 +80,32 @@ def denormalize(images: torch.Tensor) -> torch.Tensor:
     return (images * STD + MEAN).clamp(0, 1)
 
 
-def train_val_split(
-    images: torch.Tensor, labels: torch.Tensor, val_fraction: float = 0.1, seed: int = SEED
-) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+def train_val_split(images: torch.Tensor, labels: torch.Tensor, val_fraction: float = 0.1,
+                    seed: int = SEED) -> tuple[Pair, Pair]:
     """A seeded random split into (train images, labels) and (validation images, labels)."""
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
-    n_val = int(round(len(labels) * val_fraction))
-    val, train = order[:n_val], order[n_val:]
+    n_val = round(len(labels) * val_fraction)
+    val, train = order.split([n_val, len(labels) - n_val])
     return (images[train], labels[train]), (images[val], labels[val])
 
 
 class TensorLoader:
     """Mini-batches sliced from in-memory tensors; reshuffled each epoch by a seeded generator."""
 
-    def __init__(
-        self, images: torch.Tensor, labels: torch.Tensor, batch_size: int, shuffle: bool = True, seed: int = SEED
-    ) -> None:
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int, shuffle: bool = True,
+                 seed: int = SEED) -> None:
         if len(images) != len(labels):
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
-        self.images, self.labels = images, labels
-        self.batch_size, self.shuffle = batch_size, shuffle
+        self.images, self.labels, self.batch_size, self.shuffle = images, labels, batch_size, shuffle
         self.generator = torch.Generator().manual_seed(seed)
 
     def __len__(self) -> int:
         return -(-len(self.labels) // self.batch_size)
 
-    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    def __iter__(self) -> Iterator[Pair]:
         n = len(self.labels)
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
-        for start in range(0, n, self.batch_size):
-            batch = order[start : start + self.batch_size]
+        for batch in order.split(self.batch_size):
             yield self.images[batch], self.labels[batch]
 
 
@@ -127,14 +124,13 @@ class Splits(NamedTuple):
 
 
 def load_splits() -> Splits:
-    """55,000 train / 5,000 validation (seeded split of the training set) and the 10,000 test images; balanced subsets in fast mode."""
+    """55,000 train / 5,000 validation (seeded split of the training set) and 10,000 test images; fast: subsets."""
     images, labels = to_tensors(load_mnist(train=True))
     (train_x, train_y), (val_x, val_y) = train_val_split(images, labels, VAL_SIZE / len(labels), SEED)
     test_x, test_y = to_tensors(load_mnist(train=False))
     if not fast_mode():
         return Splits(train_x, train_y, val_x, val_y, test_x, test_y)
     # Fast mode: the first images of each digit of each split (so each is a subset of its full split).
-    train, val, test = (balanced_indices(y, n) for y, n in (
-        (train_y, FAST_TRAIN_PER_CLASS), (val_y, FAST_VAL_PER_CLASS), (test_y, FAST_TEST_PER_CLASS)
-    ))
+    train, val, test = (balanced_indices(y, n) for y, n in
+                        ((train_y, FAST_TRAIN_PER_CLASS), (val_y, FAST_VAL_PER_CLASS), (test_y, FAST_TEST_PER_CLASS)))
     return Splits(train_x[train], train_y[train], val_x[val], val_y[val], test_x[test], test_y[test])
