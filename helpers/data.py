@@ -40,8 +40,8 @@ def load_mnist(train: bool, transform=None) -> MNIST:
     if not status.ready and status.source in ("folder", "mirror"):  # the same words as the environment check
         raise MnistDataError(f"{status.found}.\n" + textwrap.fill(f"What to do: {status.fix}.", 100))
     with locked(root / ".lock"):  # parallel processes never copy or extract at once
-        if mnist_files.mirror_dir() is not None:
-            mnist_files.copy_from_mirror(mnist_files.mirror_dir(), raw)
+        if (mirror := mnist_files.mirror_dir()) is not None:
+            mnist_files.copy_from_mirror(mirror, raw)
         broken = mnist_files.set_aside_broken_files(raw) if raw.is_dir() else []
         try:
             dataset = MNIST(str(root), train=train, download=True, transform=transform)
