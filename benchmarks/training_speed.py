@@ -30,6 +30,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from course_tools.memory import PeakMemory
+
 RESULTS = Path(__file__).resolve().parent / "results" / "training_speed.json"
 TARGET = 0.985
 MAX_EPOCHS = 10
@@ -126,7 +128,7 @@ def measured(run):
 
     def wrapper(*args, **kwargs) -> dict[str, Any]:
         before = loadavg()
-        with _peak_memory()() as memory:
+        with PeakMemory() as memory:
             record = run(*args, **kwargs)
         after = loadavg()
         return record | {
@@ -139,35 +141,6 @@ def measured(run):
     return wrapper
 
 
-def _peak_memory():
-    """PeakMemory from wherever this checkout keeps it (course_tools after the restructuring, helpers before)."""
-    try:
-        from course_tools.memory import PeakMemory
-    except ImportError:
-        from helpers.memory import PeakMemory
-    return PeakMemory
-
-
-def split_indices(n: int = 60_000, n_val: int = 5_000, seed: int = 42) -> tuple[list[int], list[int]]:
-    """(train, validation) indices of MNIST's training set: the course's fixed split (first n_val of a seeded randperm)."""
-    import torch
-
-    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    return order[n_val:].tolist(), order[:n_val].tolist()
-
-
-def balanced_subset(targets, indices: list[int], per_class: int) -> list[int]:
-    """The first `per_class` indices of each digit among `indices`, in order."""
-    counts = dict.fromkeys(range(10), 0)
-    keep = []
-    for i in indices:
-        digit = int(targets[i])
-        if counts[digit] < per_class:
-            counts[digit] += 1
-            keep.append(i)
-    return keep
-
-
 @measured
 def seeds_recipe(device, max_epochs: int, stop_at_target: bool, repeat: int) -> dict[str, Any]:
     """The tutorials' recipe: compact CNN with log_softmax, per-sample ToTensor DataLoader, batch 10, Adam 1e-3."""
@@ -177,8 +150,8 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, repeat: int) -> 
     from torch.utils.data import DataLoader, Subset
     from torchvision import transforms
 
-    from helpers import fast_mode, load_mnist, seed_everything
-    from helpers import settings
+    from helpers import fast_mode, load_mnist, seed_everything, settings, train_val_split
+    from helpers.data import VAL_SIZE, balanced_indices
 
     class ConvolutionalNetwork(nn.Module):  # the seeds' network, as they wrote it
         def __init__(self):
@@ -203,13 +176,14 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, repeat: int) -> 
     seed_everything(settings.SEED + repeat)
     train_full = load_mnist(train=True, transform=transforms.ToTensor())
     test = load_mnist(train=False, transform=transforms.ToTensor())
-    train_idx, val_idx = split_indices(len(train_full))
-    if fast_mode():  # the same sizes the course's recipes see in fast mode
-        train_idx = balanced_subset(train_full.targets, train_idx, settings.FAST_TRAIN_PER_CLASS)
-        val_idx = balanced_subset(train_full.targets, val_idx, getattr(settings, "FAST_VAL_PER_CLASS", 50))
-        test = Subset(test, balanced_subset(test.targets, list(range(len(test))), settings.FAST_TEST_PER_CLASS))
-    train_loader = DataLoader(Subset(train_full, train_idx), batch_size=10, shuffle=True)
-    val_loader = DataLoader(Subset(train_full, val_idx), batch_size=1000)
+    positions = torch.arange(len(train_full))  # the course's split (helpers.load_splits), as indices
+    (train_idx, _), (val_idx, _) = train_val_split(positions, positions, VAL_SIZE / len(positions))
+    if fast_mode():  # the same subsets the course's recipes see in fast mode
+        train_idx = train_idx[balanced_indices(train_full.targets[train_idx], settings.FAST_TRAIN_PER_CLASS)]
+        val_idx = val_idx[balanced_indices(train_full.targets[val_idx], settings.FAST_VAL_PER_CLASS)]
+        test = Subset(test, balanced_indices(test.targets, settings.FAST_TEST_PER_CLASS).tolist())
+    train_loader = DataLoader(Subset(train_full, train_idx.tolist()), batch_size=10, shuffle=True)
+    val_loader = DataLoader(Subset(train_full, val_idx.tolist()), batch_size=1000)
     test_loader = DataLoader(test, batch_size=1000)
     model = ConvolutionalNetwork().to(device)
     criterion = nn.CrossEntropyLoss()
@@ -251,54 +225,13 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, repeat: int) -> 
     }
 
 
-def load_course_splits():
-    """The course's splits: helpers.load_splits() (the shared API), or the same split built here if this checkout predates it."""
-    try:
-        from helpers import load_splits
-    except ImportError:
-        load_splits = None
-    if load_splits is not None:
-        return load_splits()
-    from collections import namedtuple
-
-    from helpers import fast_mode, mnist_tensors, settings
-    from helpers.data import balanced_indices
-
-    Splits = namedtuple("Splits", "train_x train_y val_x val_y test_x test_y")
-    images, labels = mnist_tensors(train=True, fast=False)
-    train_idx, val_idx = split_indices(len(labels))
-    test_x, test_y = mnist_tensors(train=False, fast=False)
-    splits = Splits(images[train_idx], labels[train_idx], images[val_idx], labels[val_idx], test_x, test_y)
-    if not fast_mode():
-        return splits
-    a = balanced_indices(splits.train_y, settings.FAST_TRAIN_PER_CLASS)
-    b = balanced_indices(splits.val_y, getattr(settings, "FAST_VAL_PER_CLASS", 50))
-    c = balanced_indices(splits.test_y, settings.FAST_TEST_PER_CLASS)
-    return Splits(splits.train_x[a], splits.train_y[a], splits.val_x[b], splits.val_y[b], splits.test_x[c], splits.test_y[c])
-
-
-def _train_course(recipe, device, splits) -> tuple[dict[str, list[float]], float]:
-    """(history with seconds and val_acc, test accuracy) from helpers.train_recipe, whichever API version this checkout has."""
-    import inspect
-
-    from helpers import train_recipe
-
-    if "splits" in inspect.signature(train_recipe).parameters:  # the shared API: validation per epoch, test once
-        _, metadata = train_recipe(recipe, device, splits, verbose=False)
-        return metadata["history"], metadata["test_accuracy"]
-    # Older helpers: train_recipe(recipe, device, (train_x, train_y, eval_x, eval_y)) evaluates eval_* each epoch.
-    from helpers import TensorLoader, evaluate
-
-    model, metadata = train_recipe(recipe, device, (splits.train_x, splits.train_y, splits.val_x, splits.val_y), verbose=False)
-    history = dict(metadata["history"], val_acc=metadata["history"]["test_acc"])
-    _, test_accuracy = evaluate(model, TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False), device)
-    return history, test_accuracy
-
-
 @measured
 def course_recipe(recipe, seed: int, device, splits) -> dict[str, Any]:
     """A course recipe with seed `seed`, trained by the same call the notebooks make."""
-    history, test_accuracy = _train_course(replace(recipe, seed=seed), device, splits)
+    from helpers import train_recipe
+
+    _, metadata = train_recipe(replace(recipe, seed=seed), device, splits, verbose=False)
+    history, test_accuracy = metadata["history"], metadata["test_accuracy"]
     for i, (acc, sec) in enumerate(zip(history["val_acc"], history["seconds"]), 1):
         print(f"  {recipe.model} seed {seed}, epoch {i}: validation accuracy {acc:.2%}, {sec:.1f} s", flush=True)
     return {
@@ -347,7 +280,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     os.environ["COURSE_FAST"] = "1" if args.quick else "0"  # read by helpers when training starts
     import torch
 
-    from helpers import ANN_RECIPE, CNN_RECIPE
+    from helpers import ANN_RECIPE, CNN_RECIPE, load_splits
 
     device = torch.device("cpu")  # the laptop case this benchmark is about
     load_before = loadavg()
@@ -357,7 +290,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     course_seeds, seeds_repeats = (COURSE_SEEDS[:2], 1) if args.quick else (COURSE_SEEDS, SEEDS_REPEATS)
     seeds_runs = [seeds_recipe(device, 1 if args.quick else MAX_EPOCHS, not args.seeds_full, repeat) for repeat in range(seeds_repeats)]
     results: dict[str, Any] = {"seeds_recipe": summarise(seeds_runs, seeds_runs[0]["n_train"])}
-    splits = load_course_splits()
+    splits = load_splits()
     for name, recipe in (("course_cnn", CNN_RECIPE), ("course_ann", ANN_RECIPE)):
         runs = [course_recipe(recipe, seed, device, splits) for seed in course_seeds]
         results[name] = summarise(runs, len(splits.train_y))

@@ -59,17 +59,18 @@ def check_device() -> Check:
 
 def check_mnist() -> Check:
     """What loading MNIST will do, from the same function load_mnist asks: ready, or what to do."""
-    from helpers.data import mnist_status
+    from course_tools.mnist_files import mnist_status
+    from helpers.settings import data_dir
 
-    status = mnist_status()
+    status = mnist_status(data_dir())
     found = status.found + (f". Note: {status.note}" if status.note else "")
     return Check("MNIST data", status.ready, found, status.fix)
 
 
 def check_checkpoint_folder() -> Check:
     """Trained models must be savable: the checkpoint folder exists or can be created, and is writable."""
+    from course_tools.safe_files import folder_problem
     from helpers.checkpoints import FOLDER_FIX
-    from helpers.data import folder_problem
     from helpers.settings import checkpoint_dir
 
     folder = checkpoint_dir()

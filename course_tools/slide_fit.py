@@ -14,27 +14,17 @@ is wider than its box and scrolls sideways, or anything is drawn past the right 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_tools.jupyter import START_S, find_browser, launch, running_lab  # noqa: F401 (the tests use them from here)
 from course_tools.notebooks import NOTEBOOKS, ROOT, notebook_paths
 
 VIEWPORT = {"width": 1280, "height": 720}
-START_S = 120  # bounded waits, generous for a busy 2-core machine
 TOLERANCE_PX = 4  # rounding and borders: a slide 4 px over still shows everything
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 # One slide's size: its content against the slide area, and the widest sideways scroll inside it.
 MEASURE_JS = """(id) => {
@@ -98,62 +88,6 @@ class SlideFit:
         parts = [f"{self.too_tall} px too tall ({self.height} of {self.slide_height})"] if self.too_tall else []
         parts += [f"{self.too_wide} px too wide"] if self.too_wide else []
         return f"{where}: " + ", ".join(parts)
-
-
-def find_browser() -> str | None:
-    """A Chromium or Chrome executable: CHROME_PATH, then the usual names on the PATH."""
-    candidates = [os.environ.get("CHROME_PATH", "").strip(), *(shutil.which(name) for name in BROWSER_NAMES)]
-    return next((c for c in candidates if c and os.path.isfile(c) and os.access(c, os.X_OK)), None)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now, on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running_lab(state: Path, root: Path = ROOT) -> Iterator[tuple[str, str]]:
-    """JupyterLab on loopback serving `root`, its state in `state`: yields (base URL, token), then stops it."""
-    port, token = free_port(), secrets.token_hex(16)
-    settings = state / "settings" / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(json.dumps({"autosave": False}))  # the notebooks on disk stay as committed
-    command = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", "--no-browser", f"--ServerApp.root_dir={root}",
-               f"--LabApp.user_settings_dir={state / 'settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
-               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    log = state / "jupyterlab.log"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(state / "runtime")}
-    with open(log, "w") as out:
-        server = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_S
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=5).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        server.terminate()  # jupyter_server shuts its kernels down on SIGTERM
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
-
-def launch(playwright, executable: str):
-    """Headless Chromium at `executable` (no browser download; --no-sandbox for root in containers)."""
-    return playwright.chromium.launch(executable_path=executable, headless=True,
-                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
 
 
 def offline(page) -> list[str]:

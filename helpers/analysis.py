@@ -1,11 +1,8 @@
-"""What a trained model gets wrong and what it computes inside: predictions, mistakes, activations, 2-D maps.
-
-Computation only; the figures are drawn by `helpers.plot_evaluation` and `helpers.plot_images`.
-"""
+"""What a trained model gets wrong and what it computes inside: predictions, mistakes, activations, 2-D maps."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,35 +23,20 @@ def mistakes_table(labels: torch.Tensor, probs: torch.Tensor) -> pd.DataFrame:
     """One row per wrongly classified image (index, true, pred, confidence, p_true), most confident first."""
     confidence, predicted = probs.max(dim=1)
     wrong = torch.nonzero(predicted != labels).flatten()
-    table = pd.DataFrame(
-        {
-            "index": wrong.numpy(),
-            "true": labels[wrong].numpy(),
-            "pred": predicted[wrong].numpy(),
-            "confidence": confidence[wrong].numpy(),
-            "p_true": probs[wrong, labels[wrong]].numpy(),
-        }
-    )
+    table = pd.DataFrame({"index": wrong.numpy(), "true": labels[wrong].numpy(), "pred": predicted[wrong].numpy(),
+                          "confidence": confidence[wrong].numpy(), "p_true": probs[wrong, labels[wrong]].numpy()})
     return table.sort_values("confidence", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def confused_pairs(cm: np.ndarray, top: int = 10, both_ways: bool = False) -> pd.DataFrame:
     """The largest off-diagonal counts of a confusion matrix: true → pred, or a ↔ b summed over both ways."""
-    cm = np.asarray(cm)
-    n = len(cm)
+    cm, n = np.asarray(cm), len(cm)
     if both_ways:
-        rows = [
-            {"pair": f"{a} ↔ {b}", "count": int(cm[a, b] + cm[b, a]), "a → b": int(cm[a, b]), "b → a": int(cm[b, a])}
-            for a in range(n)
-            for b in range(a + 1, n)
-        ]
+        rows = [{"pair": f"{a} ↔ {b}", "count": int(cm[a, b] + cm[b, a]), "a → b": int(cm[a, b]), "b → a": int(cm[b, a])}
+                for a in range(n) for b in range(a + 1, n)]
     else:
-        rows = [
-            {"true": t, "pred": p, "count": int(cm[t, p]), "share of true class": cm[t, p] / max(cm[t].sum(), 1)}
-            for t in range(n)
-            for p in range(n)
-            if p != t
-        ]
+        rows = [{"true": t, "pred": p, "count": int(cm[t, p]), "share of true class": cm[t, p] / max(cm[t].sum(), 1)}
+                for t in range(n) for p in range(n) if p != t]
     table = pd.DataFrame(rows)
     table = table[table["count"] > 0]
     return table.sort_values("count", ascending=False, kind="stable").head(top).reset_index(drop=True)
@@ -63,8 +45,7 @@ def confused_pairs(cm: np.ndarray, top: int = 10, both_ways: bool = False) -> pd
 def describe_confusions(cm: np.ndarray, top: int = 3) -> str:
     """The confusion matrix read aloud as Markdown: accuracy, hardest digits, commonest confusions."""
     cm = np.asarray(cm)
-    per_class = cm.sum(axis=1)
-    correct = np.diag(cm)
+    per_class, correct = cm.sum(axis=1), np.diag(cm)
     error_rate = 1 - correct / np.maximum(per_class, 1)
     hardest = np.argsort(-error_rate, kind="stable")[:top]
     easiest = int(np.argmin(error_rate))
@@ -75,23 +56,16 @@ def describe_confusions(cm: np.ndarray, top: int = 3) -> str:
         + ", ".join(f"**{d}** ({per_class[d] - correct[d]} of {per_class[d]} wrong, {error_rate[d]:.1%})" for d in hardest)
         + f"; the easiest is **{easiest}** ({error_rate[easiest]:.1%} wrong).",
     ]
-    for row in confused_pairs(cm, top).to_dict("records"):
-        lines.append(
-            f"- A true **{row['true']}** was taken for a **{row['pred']}** {row['count']} times "
-            f"({row['share of true class']:.1%} of all {row['true']}s)."
-        )
+    lines += [f"- A true **{row['true']}** was taken for a **{row['pred']}** {row['count']} times "
+              f"({row['share of true class']:.1%} of all {row['true']}s)." for row in confused_pairs(cm, top).to_dict("records")]
     return "\n".join(lines)
 
 
 def compare_mistakes(labels: torch.Tensor, first: torch.Tensor, second: torch.Tensor) -> dict[str, torch.Tensor]:
     """Indices of the images both models get right, only the first gets wrong, both wrong, only the second wrong."""
     first_ok, second_ok = first == labels, second == labels
-    groups = {
-        "both right": first_ok & second_ok,
-        "only first wrong": ~first_ok & second_ok,
-        "both wrong": ~first_ok & ~second_ok,
-        "only second wrong": first_ok & ~second_ok,
-    }
+    groups = {"both right": first_ok & second_ok, "only first wrong": ~first_ok & second_ok,
+              "both wrong": ~first_ok & ~second_ok, "only second wrong": first_ok & ~second_ok}
     return {name: torch.nonzero(mask).flatten() for name, mask in groups.items()}
 
 
@@ -100,10 +74,9 @@ def capture_activations(model: nn.Module, layers: Sequence[str], images: torch.T
     """Run `model` on `images`, recording the output of each named layer with forward hooks (always removed)."""
     captured: dict[str, torch.Tensor] = {}
 
-    def recorder(name: str):
+    def recorder(name: str) -> Callable:
         def hook(module: nn.Module, inputs: tuple[torch.Tensor, ...], output: torch.Tensor) -> None:
             captured[name] = output.detach().cpu().clone()
-
         return hook
 
     handles = [model.get_submodule(name).register_forward_hook(recorder(name)) for name in layers]

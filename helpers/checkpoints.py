@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows: saves stay atomic, only parallel writers are not serialised
-    fcntl = None
-
 import torch
 from torch import nn
+
+from course_tools.safe_files import atomic_write, folder_problem, keep_aside, locked
 
 from .settings import checkpoint_dir
 
@@ -34,40 +27,18 @@ def checkpoint_path(name: str) -> Path:
     return checkpoint_dir() / f"{name}.pt"
 
 
-def folder_problem(folder: Path) -> str | None:
-    """Why checkpoints cannot be saved in `folder` (created if missing), or None when they can."""
-    if folder.exists() and not folder.is_dir():
-        return f"{folder} is a file, not a folder"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            return None
-    except OSError as error:
-        return f"{folder} cannot be written to ({error.strerror or type(error).__name__})"
-
-
 def ensure_checkpoint_folder(folder: Path) -> Path:
     """Create `folder` and check it is writable, before any training; CheckpointError says what to do."""
-    problem = folder_problem(Path(folder))
+    problem = folder_problem(folder)
     if problem:
         raise CheckpointError(f"Cannot save checkpoints: {problem}. What to do: {FOLDER_FIX}.")
-    return Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
-def _umask() -> int:
-    """The process's file-creation mask (read by setting it and putting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for checkpoint `path`, so writers never interleave."""
-    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+def lock_file(path: Path) -> Path:
+    """The lock file that writers of checkpoint `path` take turns on."""
+    return path.with_name(f".{path.name}.lock")
 
 
 def save_checkpoint(path: Path, model: nn.Module, metadata: dict[str, Any]) -> Path:
@@ -79,20 +50,8 @@ def save_checkpoint(path: Path, model: nn.Module, metadata: dict[str, Any]) -> P
     ensure_checkpoint_folder(path.parent)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     payload = {"format": FORMAT, "architecture": type(model).__name__, "state_dict": state, "metadata": metadata}
-    with _locked(path):
-        # A unique temporary file in the same folder, renamed over the target: readers see old or new, never half.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a checkpoint is an ordinary file
-            with os.fdopen(handle, "wb") as f:
-                torch.save(payload, f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return path
+    with locked(lock_file(path)):
+        return atomic_write(path, lambda f: torch.save(payload, f))
 
 
 def read_checkpoint(path: Path) -> dict[str, Any]:
@@ -103,9 +62,8 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # unpickling errors have many types; all mean "not ours"
-        raise CheckpointError(
-            f"{path} is not a readable course checkpoint ({type(error).__name__}). Delete it and train again."
-        ) from error
+        raise CheckpointError(f"{path} is not a readable course checkpoint ({type(error).__name__}). "
+                              "Delete it and train again.") from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a course checkpoint (no '{FORMAT}' marker). Delete it and train again.")
     return payload
@@ -130,26 +88,11 @@ def load_checkpoint(path: Path, model: nn.Module, device: torch.device | str = "
     return payload["metadata"]
 
 
-def keep_aside(path: Path) -> Path:
-    """Rename checkpoint `path` to <name>.<time>.old.pt, never over an existing file; return the new path."""
-    stem = path.name.removesuffix(".pt")
-    stamp = datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
-    with _locked(path):
-        kept, n = path.with_name(f"{stem}.{stamp}.old.pt"), 1
-        while kept.exists():
-            n += 1
-            kept = path.with_name(f"{stem}.{stamp}-{n}.old.pt")
-        os.replace(path, kept)
-    return kept
+Trained = tuple[nn.Module, dict[str, Any]]  # a model and its metadata
 
 
-def load_or_train(
-    name: str,
-    build: Callable[[], nn.Module],
-    settings: dict[str, Any],
-    train: Callable[[], tuple[nn.Module, dict[str, Any]]],
-    device: torch.device,
-) -> tuple[nn.Module, dict[str, Any]]:
+def load_or_train(name: str, build: Callable[[], nn.Module], settings: dict[str, Any],
+                  train: Callable[[], Trained], device: torch.device) -> Trained:
     """Checkpoint `name` loaded into `build()` if it matches `settings`; else `train()`'s fresh model, saved."""
     path = checkpoint_path(name)
     reason, rejected = "none saved yet", False
@@ -168,10 +111,10 @@ def load_or_train(
             return model.to(device), metadata
     ensure_checkpoint_folder(path.parent)  # before training: a bad folder must not cost a training run
     if rejected:
-        reason += f"; kept it as {keep_aside(path).name}"  # nothing is overwritten, nothing lost
+        with locked(lock_file(path)):
+            reason += f"; kept it as {keep_aside(path).name}"  # nothing is overwritten, nothing lost
     print(f"Training {name} ({reason}).")
     model, metadata = train()  # seeds and builds its own fresh model
-    metadata = dict(metadata) | {"settings": settings}
-    save_checkpoint(path, model, metadata)
+    save_checkpoint(path, model, metadata := dict(metadata) | {"settings": settings})
     print(f"Saved {path}.")
     return model.to(device), metadata

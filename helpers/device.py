@@ -14,11 +14,7 @@ def pick_device(prefer: str | None = None) -> torch.device:
     """CUDA if present, then Apple MPS, then the CPU (or `prefer`, e.g. "cpu", when given)."""
     if prefer is not None:
         return torch.device(prefer)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if mps_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_available() else "cpu")
 
 
 def describe_device(device: torch.device) -> str:

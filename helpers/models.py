@@ -1,8 +1,6 @@
-"""The course's networks, the same code as notebooks 02 (ANN) and 03 (CompactCNN, LeNet5).
+"""The course's networks: the same code as notebooks 02 (ANN) and 03 (CompactCNN, LeNet5), as a test checks.
 
-Each returns raw scores (logits); nn.CrossEntropyLoss applies log-softmax itself.
-Every layer is a named attribute, so forward hooks and feature extraction can reach it.
-tests/test_notebook_code.py checks that the notebooks' classes are this code.
+Each returns logits (nn.CrossEntropyLoss applies log-softmax); each layer is a named attribute, for hooks.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Figures of a model's predictions: one image's probabilities, the confusion matrix, mistakes, 2-D projections. Plotting only."""
+"""Figures of a model's predictions: one image's probabilities, the confusion matrix, mistakes, 2-D projections."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.colors import LogNorm, TwoSlopeNorm
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from .data import denormalize
@@ -34,8 +34,7 @@ def plot_prediction(image: torch.Tensor, probabilities: torch.Tensor, label: int
 
 def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
     """A large labelled heatmap of counts: mistakes in shades of red, the diagonal (correct) in grey."""
-    cm = np.asarray(cm)
-    n = len(cm)
+    cm, n = np.asarray(cm), len(cm)
     off = np.where(np.eye(n, dtype=bool), np.nan, cm).astype(float)
     off[off == 0] = np.nan  # empty cells stay white
     fig, ax = plt.subplots(figsize=(11, 9.5))
@@ -49,11 +48,10 @@ def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
                 ax.text(p, t, f"{cm[t, p]:,}", ha="center", va="center", fontsize=12,
                         fontweight="bold" if t == p else "normal", color="white" if dark else "black")
     ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit", title=title)
-    ax.tick_params(length=0)
     ax.set_xticks(np.arange(n + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(n + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
-    ax.tick_params(which="minor", length=0)
+    ax.tick_params(which="both", length=0)
     bar = fig.colorbar(image, ax=ax, shrink=0.8, label="mistakes (off the diagonal, log scale)")
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if t <= max(top, 2)]
     bar.set_ticks(ticks, labels=[str(t) for t in ticks])
@@ -82,9 +80,7 @@ def plot_projections(panels: dict[str, np.ndarray], labels: Sequence[int] | torc
             x, y = np.median(mine, axis=0)
             ax.text(x, y, str(digit), fontsize=20, fontweight="bold", ha="center", va="center", color="black",
                     bbox={"boxstyle": "circle,pad=0.2", "facecolor": f"C{digit}", "alpha": 0.75, "linewidth": 0})
-        ax.set_title(name)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(title=name, xticks=[], yticks=[])
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
     handles, names = axes.flat[0].get_legend_handles_labels()

@@ -1,4 +1,4 @@
-"""Figures of images: digits, grids, learned filters and feature maps. Plotting only: every number is computed elsewhere."""
+"""Figures of images: digits, grids, learned filters and feature maps."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.colors import LogNorm, TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from torchvision.utils import make_grid
 
@@ -15,15 +15,8 @@ from .data import denormalize
 
 
 # Large type so figures read from the back of a classroom.
-COURSE_STYLE = {
-    "figure.dpi": 100,
-    "font.size": 13,
-    "axes.titlesize": 15,
-    "axes.labelsize": 13,
-    "legend.fontsize": 12,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-}
+COURSE_STYLE = {"figure.dpi": 100, "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13,
+                "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}
 
 
 def use_course_style() -> None:
@@ -45,14 +38,8 @@ def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nr
     return fig
 
 
-def show_digits(
-    images: torch.Tensor,
-    titles: Sequence[str] | None = None,
-    ncols: int = 5,
-    cmap: str = "gray_r",
-    suptitle: str | None = None,
-    normalized: bool = False,
-) -> Figure:
+def show_digits(images: torch.Tensor, titles: Sequence[str] | None = None, ncols: int = 5, cmap: str = "gray_r",
+                suptitle: str | None = None, normalized: bool = False) -> Figure:
     """Single-channel images ([N, 1, H, W] or [N, H, W]) in a grid of `ncols` columns, each with an optional title."""
     pixels = (denormalize(images) if normalized else images).detach().cpu().reshape(len(images), *images.shape[-2:])
     nrows = -(-len(pixels) // ncols)
@@ -77,20 +64,15 @@ def plot_filters(weight: torch.Tensor, title: str) -> Figure:
     fig, axes = plt.subplots(1, len(weight), figsize=(2.3 * len(weight) + 1.2, 3.1))
     for i, (ax, w) in enumerate(zip(np.atleast_1d(axes), weight)):
         image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"filter {i}")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(title=f"filter {i}", xticks=[], yticks=[])
     fig.colorbar(image, ax=list(np.atleast_1d(axes)), shrink=0.85, label="weight")
     fig.suptitle(title, fontsize=16)
     return fig
 
 
 def plot_feature_maps(rows: dict[str, torch.Tensor], title: str, inputs: Sequence[torch.Tensor | None] | None = None) -> Figure:
-    """One row per entry of `rows` ([C, H, W] maps, one per column); a shared colour scale per row.
-
-    Rows with negative values use a blue-white-red scale centred on 0; non-negative rows use "magma".
-    `inputs`, when given, adds a first column with the input image of each row (None leaves it blank).
-    """
+    """One row per entry of `rows` ([C, H, W] maps, one per column), each with its colour scale; `inputs` adds
+    a first column with each row's input image (None leaves it blank)."""
     offset = 1 if inputs is not None else 0
     ncols = max(len(m) for m in rows.values()) + offset
     cell = min(1.6, 17.0 / ncols)
@@ -98,17 +80,12 @@ def plot_feature_maps(rows: dict[str, torch.Tensor], title: str, inputs: Sequenc
     for r, (name, maps) in enumerate(rows.items()):
         maps = maps.detach().cpu()
         low, high = float(maps.min()), float(maps.max())
-        if low < 0:
-            limit = max(-low, high, 1e-6)
-            style = {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)}
-        else:
-            style = {"cmap": "magma", "vmin": 0, "vmax": max(high, 1e-6)}
+        limit = max(-low, high, 1e-6)  # signed values: blue-white-red centred on 0; non-negative ones: magma
+        style = {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)} if low < 0 else {"cmap": "magma", "vmin": 0, "vmax": limit}
         for c in range(ncols):
             ax = axes[r, c]
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for side in ax.spines.values():
-                side.set_visible(False)
+            ax.set(xticks=[], yticks=[])
+            ax.spines[:].set_visible(False)
             if inputs is not None and c == 0:
                 if inputs[r] is None:
                     continue

@@ -1,4 +1,4 @@
-"""Figures of training: learning curves, call times, throughput and speed-up. Plotting only."""
+"""Figures of training: learning curves, call times, throughput and speed-up."""
 
 from __future__ import annotations
 

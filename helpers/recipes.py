@@ -44,15 +44,14 @@ def make_optimizer(model, lr, total_steps, warmup=0.3):
     return optimizer, scheduler
 
 
-def train_recipe(
-    recipe: Recipe, device: torch.device, splits: Splits | None = None, verbose: bool = True
-) -> tuple[nn.Module, dict[str, Any]]:
+def train_recipe(recipe: Recipe, device: torch.device, splits: Splits | None = None,
+                 verbose: bool = True) -> tuple[nn.Module, dict[str, Any]]:
     """Seed, build and train a model as `recipe` says (validation each epoch, test once at the end)."""
-    generator_seed = seed_everything(recipe.seed).initial_seed()
+    seed_everything(recipe.seed)
     splits = splits if splits is not None else load_splits()
     model = build_model(recipe.model)
     n_epochs = epochs(recipe.epochs)
-    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=generator_seed)
+    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=recipe.seed)
     val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
     loss_fn = nn.CrossEntropyLoss()
     if recipe.one_cycle:
@@ -62,19 +61,13 @@ def train_recipe(
     history = fit(model, train_loader, val_loader, loss_fn, optimizer, n_epochs, device, scheduler, verbose)
     test_loader = TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False)
     _, test_accuracy = evaluate(model, test_loader, loss_fn, device)
-    return model, {
-        "history": history,
-        "val_accuracy": history["val_acc"][-1],
-        "test_accuracy": test_accuracy,
-        "train_seconds": sum(history["seconds"]),
-        "device": describe_device(device),
-        "settings": recipe.settings(),
-    }
+    return model, {"history": history, "val_accuracy": history["val_acc"][-1], "test_accuracy": test_accuracy,
+                   "train_seconds": sum(history["seconds"]), "device": describe_device(device),
+                   "settings": recipe.settings()}
 
 
-def load_or_train_recipe(
-    name: str, recipe: Recipe, device: torch.device, splits: Splits | None = None
-) -> tuple[nn.Module, dict[str, Any]]:
+def load_or_train_recipe(name: str, recipe: Recipe, device: torch.device,
+                         splits: Splits | None = None) -> tuple[nn.Module, dict[str, Any]]:
     """The model from checkpoint `name` when it matches `recipe`, else trained now and saved."""
-    # Nothing is built before the checkpoint's metadata is read; training seeds and builds its own fresh model.
-    return load_or_train(name, lambda: build_model(recipe.model), recipe.settings(), lambda: train_recipe(recipe, device, splits), device)
+    return load_or_train(name, lambda: build_model(recipe.model), recipe.settings(),
+                         lambda: train_recipe(recipe, device, splits), device)

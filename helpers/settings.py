@@ -52,16 +52,13 @@ def data_dir() -> Path:
 def checkpoint_dir() -> Path:
     """Where trained models are saved: COURSE_CHECKPOINT_DIR (else <repo>/checkpoints), plus fast/ in fast mode."""
     base = course_folder("COURSE_CHECKPOINT_DIR", "checkpoints")
-    # Fast-mode models live apart so a quick test run never overwrites a fully trained one.
-    return base / "fast" if fast_mode() else base
+    return base / "fast" if fast_mode() else base  # a quick test run never overwrites a fully trained model
 
 
 def describe_mode() -> str:
     """One line for a notebook to print: which mode is on and what it means."""
     if fast_mode():
-        return (
-            f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training and "
-            f"{FAST_TEST_PER_CLASS * 10:,} test images (balanced), {FAST_EPOCHS} epoch. "
-            "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing."
-        )
+        return (f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training and {FAST_TEST_PER_CLASS * 10:,} "
+                f"test images (balanced), {FAST_EPOCHS} epoch. "
+                "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing.")
     return "Full course (COURSE_FAST=0): all 60,000 training and 10,000 test images."

@@ -19,15 +19,16 @@ from .device import synchronize
 from .models import build_model
 from .settings import SEED
 
+EPOCH_IMAGES = 60_000  # one epoch of the full MNIST training set
+
 
 class Timer:
     """Context manager measuring wall seconds, synchronising the device at both ends."""
 
     def __init__(self, device: torch.device | str = "cpu") -> None:
-        self.device = torch.device(device)
-        self.seconds = 0.0
+        self.device, self.seconds = torch.device(device), 0.0
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         synchronize(self.device)
         self._start = time.perf_counter()
         return self
@@ -66,9 +67,6 @@ def time_repeats(fn: Callable[[], object], device: torch.device | str, repeats: 
     return Timing(tuple(times))
 
 
-EPOCH_IMAGES = 60_000  # one epoch of the full MNIST training set
-
-
 @dataclass(frozen=True)
 class Throughput:
     """How fast `steps` training steps of `batch_size` images ran: the timing and what follows from it."""
@@ -90,31 +88,22 @@ class Throughput:
         return images / self.images_per_second
 
 
-def synthetic_batches(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """`n` random normalised-looking 1x28x28 images and labels (timing does not care what they show)."""
-    generator = torch.Generator().manual_seed(seed)
-    return torch.randn(n, 1, 28, 28, generator=generator), torch.randint(0, 10, (n,), generator=generator)
-
-
-def training_throughput(
-    model: nn.Module,
-    batch_size: int,
-    device: torch.device | str,
-    steps: int = 20,
-    repeats: int = 3,
-    warmup: int = 1,
-    data: tuple[torch.Tensor, torch.Tensor] | None = None,
-) -> Throughput:
-    """Time `steps` steps of the course's training loop (train_one_epoch) on `device`: median of `repeats` after `warmup`."""
-    device = torch.device(device)
-    n = batch_size * steps
-    images, labels = data if data is not None else synthetic_batches(n)
+def training_throughput(model: nn.Module, batch_size: int, device: torch.device | str, steps: int = 20,
+                        repeats: int = 3, warmup: int = 1,
+                        data: tuple[torch.Tensor, torch.Tensor] | None = None) -> Throughput:
+    """Time `steps` steps of the course's train_one_epoch on `device` (random images unless `data` is given)."""
+    device, n = torch.device(device), batch_size * steps
+    generator = torch.Generator().manual_seed(0)  # timing does not care what the images show
+    images, labels = data or (torch.randn(n, 1, 28, 28, generator=generator), torch.randint(0, 10, (n,), generator=generator))
     pick = torch.arange(n) % len(labels)  # exactly `steps` full batches, reusing images if there are too few
     loader = TensorLoader(images[pick], labels[pick], batch_size, shuffle=True)
     model = model.to(device)
     loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=1e-3)
-    timing = time_repeats(lambda: training.train_one_epoch(model, loader, loss_fn, optimizer, device), device, repeats, warmup)
-    return Throughput(batch_size, steps, timing)
+
+    def step() -> None:
+        training.train_one_epoch(model, loader, loss_fn, optimizer, device)
+
+    return Throughput(batch_size, steps, time_repeats(step, device, repeats, warmup))
 
 
 def steps_for(batch_size: int, images: int, min_steps: int = 2, max_steps: int = 100) -> int:
@@ -122,45 +111,28 @@ def steps_for(batch_size: int, images: int, min_steps: int = 2, max_steps: int =
     return int(np.clip(images // batch_size, min_steps, max_steps))
 
 
-def throughput_sweep(
-    model_names: Sequence[str],
-    batch_sizes: Sequence[int],
-    devices: Sequence[torch.device],
-    images: int = 4096,
-    repeats: int = 3,
-    warmup: int = 1,
-    progress: Callable[[str], None] | None = print,
-    max_steps: int = 100,
-) -> pd.DataFrame:
+def throughput_sweep(model_names: Sequence[str], batch_sizes: Sequence[int], devices: Sequence[torch.device],
+                     images: int = 4096, repeats: int = 3, warmup: int = 1,
+                     progress: Callable[[str], None] | None = print, max_steps: int = 100) -> pd.DataFrame:
     """Training throughput of each model on each device at each batch size, one row per measurement."""
     rows = []
     for device in devices:
         for name in model_names:
             for batch_size in batch_sizes:
                 torch.manual_seed(SEED)  # the same initial weights for every measurement
-                result = training_throughput(
-                    build_model(name), batch_size, device, steps_for(batch_size, images, max_steps=max_steps), repeats, warmup
-                )
-                rows.append(
-                    {
-                        "model": name,
-                        "device": device.type,
-                        "batch_size": batch_size,
-                        "steps": result.steps,
-                        "median_s": result.timing.median,
-                        "spread_s": result.timing.spread,
-                        "images_per_s": result.images_per_second,
-                        "ms_per_step": 1000 * result.seconds_per_step,
-                        "s_per_epoch": result.seconds_per_epoch(),
-                    }
-                )
+                steps = steps_for(batch_size, images, max_steps=max_steps)
+                result = training_throughput(build_model(name), batch_size, device, steps, repeats, warmup)
+                rows.append({"model": name, "device": device.type, "batch_size": batch_size, "steps": result.steps,
+                             "median_s": result.timing.median, "spread_s": result.timing.spread,
+                             "images_per_s": result.images_per_second, "ms_per_step": 1000 * result.seconds_per_step,
+                             "s_per_epoch": result.seconds_per_epoch()})
                 if progress is not None:
                     progress(f"{device.type:>4}  {name:<7} batch {batch_size:>5}: {result.images_per_second:9,.0f} images/s")
     return pd.DataFrame(rows)
 
 
 def step_cost_fit(batch_sizes: Sequence[int], ms_per_step: Sequence[float]) -> tuple[float, float]:
-    """Fit ms per step = overhead + batch_size × per_image (relative least squares); returns (overhead_ms, per_image_ms)."""
+    """Fit ms per step = overhead + batch_size × per_image (relative least squares): (overhead_ms, per_image_ms)."""
     x, y = np.asarray(batch_sizes, float), np.asarray(ms_per_step, float)
     per_image, overhead = np.polyfit(x, y, 1, w=1 / y)  # weights: relative errors count
     if overhead < 0:  # noisy timings can tilt the line below zero: refit through the origin instead

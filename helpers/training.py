@@ -1,7 +1,4 @@
-"""The training and evaluation loops of notebook 02, and `fit`, which runs them epoch by epoch.
-
-`train_one_epoch` and `evaluate` are the same code as notebook 02's cells (tests/test_notebook_code.py checks).
-"""
+"""The training and evaluation loops of notebook 02 (the same code: tests/test_notebook_code.py), and `fit`."""
 
 from __future__ import annotations
 
@@ -67,17 +64,9 @@ def _counted(loader: Iterable, bar: tqdm) -> Iterator:
         bar.update(1)
 
 
-def fit(
-    model: nn.Module,
-    train_loader,
-    val_loader,
-    loss_fn: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    epochs: int,
-    device: torch.device,
-    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-    verbose: bool = True,
-) -> History:
+def fit(model: nn.Module, train_loader: Iterable, val_loader: Iterable, loss_fn: nn.Module,
+        optimizer: torch.optim.Optimizer, epochs: int, device: torch.device,
+        scheduler: torch.optim.lr_scheduler.LRScheduler | None = None, verbose: bool = True) -> History:
     """Train for `epochs`, evaluating on the validation loader after each; seconds = training time only."""
     model.to(device)
     history: History = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": [], "seconds": []}
@@ -89,10 +78,8 @@ def fit(
             for key, value in zip(history, (train_loss, train_acc, val_loss, val_acc, timer.seconds)):
                 history[key].append(value)
             if verbose:
-                bar.write(
-                    f"epoch {epoch:2d}/{epochs}  train loss {train_loss:.4f} acc {train_acc:.2%}  "
-                    f"validation loss {val_loss:.4f} acc {val_acc:.2%}  ({timer.seconds:.1f} s)"
-                )
+                bar.write(f"epoch {epoch:2d}/{epochs}  train loss {train_loss:.4f} acc {train_acc:.2%}  "
+                          f"validation loss {val_loss:.4f} acc {val_acc:.2%}  ({timer.seconds:.1f} s)")
     return history
 
 
@@ -100,5 +87,5 @@ def fit(
 def predict_proba(model: nn.Module, images: torch.Tensor, device: torch.device, batch_size: int = 1000) -> torch.Tensor:
     """Class probabilities (softmax of the logits) for a tensor of images, on the CPU."""
     model.eval().to(device)
-    chunks = [torch.softmax(model(images[i : i + batch_size].to(device)), dim=1).cpu() for i in range(0, len(images), batch_size)]
-    return torch.cat(chunks)
+    return torch.cat([torch.softmax(model(images[i : i + batch_size].to(device)), dim=1).cpu()
+                      for i in range(0, len(images), batch_size)])

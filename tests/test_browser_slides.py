@@ -6,25 +6,12 @@ Browser tests run wherever Chromium or Chrome is found; COURSE_BROWSER_TESTS=1 m
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from course_tools import slide_fit
 from course_tools.notebooks import ROOT, notebook_paths
 
-try:  # agent A's shared browser-test module (tests/browser.py), once merged
-    from browser import require_browser
-except ImportError:  # until then, the same rule in short
-    def require_browser() -> str:
-        """A browser's path; otherwise skip (or fail, when COURSE_BROWSER_TESTS=1) saying why."""
-        path = slide_fit.find_browser()
-        if path:
-            return path
-        why = "no Chromium or Chrome found (Debian: `apt-get install -y chromium`, or set CHROME_PATH)"
-        if os.environ.get("COURSE_BROWSER_TESTS", "").strip().lower() in {"1", "true", "yes", "on"}:
-            pytest.fail(f"COURSE_BROWSER_TESTS=1 but {why}", pytrace=False)
-        pytest.skip(why)
+from browser import require_browser
 
 DECK = "notebooks/03_cnn.ipynb"  # the notebook with the course's formula
 

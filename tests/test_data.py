@@ -7,13 +7,12 @@ import torch
 
 from helpers.settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS
 
+from course_tools import mnist_files
+from course_tools.mnist_files import ARCHIVES, EXTRACTED_BYTES, EXTRACTED_MD5, copy_from_mirror, mirror_dir
 from helpers.data import (
-    ARCHIVES,
-    EXTRACTED_BYTES,
     MnistDataError,
     TensorLoader,
     balanced_indices,
-    copy_from_mirror,
     denormalize,
     load_mnist,
     mnist_tensors,
@@ -176,7 +175,6 @@ def test_train_val_split_is_disjoint_and_seeded():
 
 
 def test_relative_mirror_is_read_from_the_course_root(monkeypatch, tmp_path):
-    from helpers.data import mirror_dir
     from helpers.settings import REPO_ROOT
 
     monkeypatch.chdir(tmp_path)
@@ -191,8 +189,6 @@ def test_relative_mirror_is_read_from_the_course_root(monkeypatch, tmp_path):
 def extraction_in(tmp_path, good_archives, copy=False, archives=False):
     """A data root whose MNIST/raw holds the four extracted files (symlinks, or copies to damage)."""
     import shutil
-
-    from helpers.data import EXTRACTED_MD5
 
     raw = tmp_path / "data" / "MNIST" / "raw"
     raw.mkdir(parents=True)
@@ -217,8 +213,8 @@ def test_complete_read_only_mnist_loads_without_a_lock_file(tmp_path, good_archi
     root = extraction_in(tmp_path, good_archives)
     monkeypatch.setenv("COURSE_DATA_DIR", str(root))
     monkeypatch.delenv("MNIST_MIRROR", raising=False)
-    monkeypatch.setattr(helpers.data, "_data_lock", lambda folder: pytest.fail("a lock was taken"))
-    monkeypatch.setattr(helpers.data, "folder_problem", lambda folder: f"{folder} is read-only")  # a shared copy
+    monkeypatch.setattr(helpers.data, "locked", lambda lock_file: pytest.fail("a lock was taken"))
+    monkeypatch.setattr(mnist_files, "folder_problem", lambda folder: f"{folder} is read-only")  # a shared copy
     assert len(load_mnist(train=False)) == 10_000
     assert not list(root.rglob(".lock"))
     assert check_says(monkeypatch).ok
@@ -238,7 +234,7 @@ def test_data_folder_problems_are_clear_errors_and_the_check_agrees(tmp_path, mo
         expected = "cannot be written"
     else:
         monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
-        monkeypatch.setattr(helpers.data, "folder_problem", lambda folder: f"{folder} is read-only")
+        monkeypatch.setattr(mnist_files, "folder_problem", lambda folder: f"{folder} is read-only")
         expected = "read-only"
     with pytest.raises(MnistDataError, match=expected) as info:
         load_mnist(train=False)

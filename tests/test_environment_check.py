@@ -16,7 +16,8 @@ from course_tools.environment import (
     run_checks,
     verdict,
 )
-from helpers.data import ARCHIVES, archive_problems, folder_problem
+from course_tools.mnist_files import ARCHIVES, archive_problems
+from course_tools.safe_files import folder_problem
 from helpers.settings import REPO_ROOT
 from script_loader import load_script
 

@@ -123,13 +123,14 @@ def fake_executable(path: Path) -> Path:
 def no_browser_anywhere(monkeypatch, tmp_path):
     """A machine without any browser: empty PATH, no CHROME_PATH, no usual places, no Playwright cache."""
     import browser
+    from course_tools import jupyter
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     monkeypatch.delenv("CHROME_PATH", raising=False)
-    monkeypatch.setattr(browser, "KNOWN_PATHS", ())
+    monkeypatch.setattr(jupyter, "KNOWN_PATHS", ())
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no Playwright cache under ~
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-playwright-browsers"))
-    monkeypatch.setattr(browser, "start_lab", lambda *a, **k: pytest.fail("a server was started"))
+    monkeypatch.setattr(jupyter, "start_lab", lambda *a, **k: pytest.fail("a server was started"))
     return browser
 
 
