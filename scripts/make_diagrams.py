@@ -99,7 +99,7 @@ def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> F
         "right": (r, c + 1, ORANGE),
         "below": (r + 1, c, GREEN),
     }
-    fig = plt.figure(figsize=(16, 9))
+    fig = plt.figure(figsize=(16, 8.3))
     fig.suptitle("Flattening: a 28x28 image becomes a vector of 784 numbers, row after row", fontsize=19, y=0.98)
 
     # Left: the image with the chosen pixel and its four neighbours.
