@@ -7,7 +7,7 @@ from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters
 from .recipes import ANN_RECIPE, CNN_RECIPE, Recipe, load_or_train_recipe, make_optimizer, train_recipe
 from .settings import REPO_ROOT, data_dir, describe_mode, epochs, fast_mode
 from .training import evaluate, fit, predict_proba, seed_everything, train_one_epoch
-from .timing import Timer, num_threads, step_cost_fit, steps_for, throughput_sweep, time_repeats, training_throughput
+from .timing import Timer, num_threads, quiet_stderr, step_cost_fit, steps_for, throughput_sweep, time_repeats, training_throughput
 from .analysis import (capture_activations, compare_mistakes, confused_pairs, describe_confusions, extract_features,
                        first_of_each, mistakes_table, predict, project_2d, strongest_inputs)
 from .plot_images import plot_feature_maps, plot_filters, show_digits, show_image_grid, use_course_style

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -149,3 +151,18 @@ def num_threads(n: int) -> Iterator[int]:
         yield n
     finally:
         torch.set_num_threads(previous)
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Silence messages written straight to the process's stderr inside the block."""
+    # torch.profiler's C++ backend (Kineto) prints start/stop lines that Python cannot filter.
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
