@@ -39,7 +39,7 @@ class CompactCNN(nn.Module):
         self.pool1 = nn.MaxPool2d(2)                   # [B, 6, 13, 13]
         self.conv2 = nn.Conv2d(6, 16, kernel_size=3)   # [B, 16, 11, 11]
         self.relu2 = nn.ReLU()
-        self.pool2 = nn.MaxPool2d(2)                   # [B, 16, 5, 5] (the odd row and column are dropped)
+        self.pool2 = nn.MaxPool2d(2)                   # [B, 16, 5, 5] (odd row and column dropped)
         self.flatten = nn.Flatten()                    # [B, 400]
         self.fc1 = nn.Linear(16 * 5 * 5, 120)          # [B, 120]
         self.relu3 = nn.ReLU()
@@ -57,12 +57,17 @@ class CompactCNN(nn.Module):
 
 
 class LeNet5(nn.Module):
-    """LeNet-5 with BatchNorm: 5x5 kernels; padding 2 keeps 28x28, so 28 -> 14 -> 10 -> 5 and 16x5x5 = 400 holds."""
+    """LeNet-5 with BatchNorm: 5x5 kernels; padding 2 keeps 28x28.
+
+    So 28 -> 14 -> 10 -> 5, and 16x5x5 = 400 holds.
+    """
 
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2, bias=False)  # [B, 6, 28, 28] (BatchNorm's shift is the bias)
-        self.bn1 = nn.BatchNorm2d(6)                                         # each channel: normalise, scale, shift
+        # bias=False: BatchNorm's shift is the bias
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2, bias=False)  # [B, 6, 28, 28]
+        # each channel: normalise, scale, shift
+        self.bn1 = nn.BatchNorm2d(6)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(2)                                         # [B, 6, 14, 14]
         self.conv2 = nn.Conv2d(6, 16, kernel_size=5, bias=False)             # [B, 16, 10, 10]

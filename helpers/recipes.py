@@ -38,9 +38,13 @@ CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=1e-2, warmup=0.
 
 
 def make_optimizer(model, lr, total_steps, warmup=0.3):
-    """Adam, and a one-cycle schedule: warm up to `lr` over `warmup` of the steps, then anneal towards zero."""
+    """Adam, and a one-cycle schedule.
+
+    Warm up to `lr` over `warmup` of the steps, then anneal towards zero.
+    """
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps, pct_start=warmup)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps,
+                                                    pct_start=warmup)
     return optimizer, scheduler
 
 
