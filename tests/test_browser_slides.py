@@ -60,8 +60,6 @@ def test_rise_slideshow_offline(tmp_path):
     print("screenshots:", *shots)
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2 (issue 14) fixes today's overflowing slides; "
-                   "`uv run python -m course_tools.slide_fit` lists them. Remove this mark then.")
 def test_every_slide_fits_1280x720():
     browser = require_browser()
     fits = slide_fit.measure_course(notebook_paths(), browser)
