@@ -9,3 +9,9 @@ import os
 # Unset or empty (`COURSE_FAST= uv run pytest`) both mean fast; any other value is read strictly by helpers.settings.
 if not os.environ.get("COURSE_FAST", "").strip():
     os.environ["COURSE_FAST"] = "1"
+
+# Each xdist worker's kernels get an equal share of the cores: with more threads than cores, torch's
+# threads spin waiting for each other and a fast-mode notebook runs several times slower.
+_workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _workers > 1 and "OMP_NUM_THREADS" not in os.environ:
+    os.environ["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // _workers))
