@@ -1,6 +1,9 @@
 """The training-speed benchmark runs end to end in its quick mode and writes what it promises."""
 
 import json
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -21,7 +24,8 @@ def test_time_to_target_counts_training_seconds_until_first_crossing(benchmark):
 def test_summary_reports_medians_ranges_and_per_seed_lists(benchmark):
     runs = [
         {"seed": s, "epochs": 5, "time_to_985_s": t, "test_accuracy": a, "val_accuracy": a, "val_accuracy_per_epoch": [a],
-         "train_seconds": sec, "peak_rss_mb": 900.0, "load_before": [0.1, 0, 0], "load_after": [2.0, 0, 0], "under_load": u}
+         "train_seconds": sec, "peak_rss_mb": 900.0, "load_before": [0.1, 0, 0], "load_after": [2.0, 0, 0], "other_cores": 0.5 if u else 0.0,
+         "under_load": u}
         for s, t, a, sec, u in ((42, 9.0, 0.993, 20.0, False), (43, None, 0.994, 22.0, False), (44, 8.0, 0.995, 21.0, True))
     ]  # fmt: skip
     summary = benchmark.summarise(runs, n_train=55_000)
@@ -29,7 +33,18 @@ def test_summary_reports_medians_ranges_and_per_seed_lists(benchmark):
     assert summary["train_seconds_per_seed"] == [20.0, 22.0, 21.0] and summary["train_seconds"] == 21.0
     assert summary["time_to_985_s"] == 8.5  # median of the runs that reached it (2 of 3)
     assert summary["range"]["train_seconds"] == {"median": 21.0, "min": 20.0, "max": 22.0, "n": 3}
-    assert summary["under_load"] is True
+    assert summary["under_load"] is True and summary["other_cores_per_run"] == [0.0, 0.0, 0.5]
+
+
+def test_a_run_beside_another_busy_process_is_marked_under_load(benchmark):
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 5\nwhile time.time() < end: pass"])
+    try:
+        time.sleep(0.5)  # the loop is running
+        record = benchmark.measured(lambda: time.sleep(1.5) or {})()
+    finally:
+        busy.kill()
+        busy.wait()
+    assert record["other_cores"] > 0.5 and record["under_load"] is True
 
 
 def test_quick_run_writes_every_figure(benchmark, tmp_path, good_archives, monkeypatch):
