@@ -1,6 +1,6 @@
 """Training speed on this machine: the seeds' recipe against the course's CNN and ANN recipes.
 
-    uv run python benchmarks/training_speed.py            # the real benchmark (about 10 minutes on 2 quiet cores)
+    uv run python benchmarks/training_speed.py            # the real benchmark (7 to 8 minutes on 2 quiet cores)
     uv run python benchmarks/training_speed.py --quick    # a smoke run on the fast-mode subsets
 
 One process trains, one after the other on the same machine and the same splits (55,000 train /
