@@ -57,7 +57,7 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
         rate_ax.plot(group["batch_size"], group["images_per_s"], **style)
         epoch_ax.plot(group["batch_size"], group["s_per_epoch"], **style)
     rate_ax.set(title="Training throughput (higher is better)", ylabel="images per second")
-    epoch_ax.set(title="One epoch of 60,000 images (lower is better)", ylabel="seconds (extrapolated)")
+    epoch_ax.set(title="One epoch (lower is better)", ylabel="seconds per epoch (extrapolated)")
     batch_sizes = sorted(table["batch_size"].unique())
     for ax in (rate_ax, epoch_ax):
         ax.set(xscale="log", yscale="log", xlabel="batch size")
