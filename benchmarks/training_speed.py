@@ -83,6 +83,20 @@ def time_to_target(history: dict[str, list[float]], target: float = TARGET, key:
     return None
 
 
+def run_record(seed: int, history: dict[str, list[float]], test_accuracy: float, n_train: int) -> dict[str, Any]:
+    """What one training run reports: its seed, epochs, time to 98.5%, accuracies and training seconds."""
+    return {
+        "seed": seed,
+        "epochs": len(history["seconds"]),
+        "time_to_985_s": time_to_target(history),
+        "test_accuracy": round(float(test_accuracy), 4),
+        "val_accuracy": round(history["val_acc"][-1], 4),
+        "val_accuracy_per_epoch": [round(a, 4) for a in history["val_acc"]],
+        "train_seconds": round(sum(history["seconds"]), 2),
+        "n_train": n_train,
+    }
+
+
 def spread(values: list[float | None]) -> dict[str, Any]:
     """Median, min and max of the values that exist (None when none does)."""
     present = [v for v in values if v is not None]
@@ -229,16 +243,7 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, repeat: int) -> 
         )
         if stop_at_target and history["val_acc"][-1] >= TARGET:
             break
-    return {
-        "seed": settings.SEED + repeat,
-        "epochs": len(history["seconds"]),
-        "time_to_985_s": time_to_target(history),
-        "test_accuracy": round(accuracy(test_loader), 4),
-        "val_accuracy": round(history["val_acc"][-1], 4),
-        "val_accuracy_per_epoch": [round(a, 4) for a in history["val_acc"]],
-        "train_seconds": round(sum(history["seconds"]), 2),
-        "n_train": len(train_idx),
-    }
+    return run_record(settings.SEED + repeat, history, accuracy(test_loader), len(train_idx))
 
 
 @measured
@@ -250,16 +255,7 @@ def course_recipe(recipe, seed: int, device, splits) -> dict[str, Any]:
     history, test_accuracy = metadata["history"], metadata["test_accuracy"]
     for i, (acc, sec) in enumerate(zip(history["val_acc"], history["seconds"]), 1):
         print(f"  {recipe.model} seed {seed}, epoch {i}: validation accuracy {acc:.2%}, {sec:.1f} s", flush=True)
-    return {
-        "seed": seed,
-        "epochs": len(history["seconds"]),
-        "time_to_985_s": time_to_target(history),
-        "test_accuracy": round(float(test_accuracy), 4),
-        "val_accuracy": round(history["val_acc"][-1], 4),
-        "val_accuracy_per_epoch": [round(a, 4) for a in history["val_acc"]],
-        "train_seconds": round(sum(history["seconds"]), 2),
-        "n_train": len(splits.train_y),
-    }
+    return run_record(seed, history, test_accuracy, len(splits.train_y))
 
 
 def _range_text(r: dict[str, Any], key: str, fmt: str) -> str:
