@@ -14,7 +14,6 @@ from pathlib import Path
 
 # Nothing from torch or helpers is imported here at module level: this module must load (and report a
 # missing torch) in an environment where the course's packages are not installed yet.
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 MIN_PYTHON = (3, 11)  # the same as requires-python in pyproject.toml and .python-version
 INSTALL_FIX = "run `uv sync` in the course folder (or `conda env create -f environment.yml`), then restart Jupyter"
@@ -87,7 +86,7 @@ def check_settings() -> Check:
     try:
         return Check("mode", True, describe_mode())
     except SettingsError as error:
-        return Check("mode", False, str(error).split(". Use")[0], "use" + str(error).split(". Use")[1].rstrip("."))
+        return Check("mode", False, error.found, error.fix)
 
 
 def run_checks() -> list[Check]:

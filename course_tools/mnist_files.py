@@ -9,7 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from course_tools.safe_files import folder_problem
+from course_tools.safe_files import atomic_write, folder_problem, keep_aside
 
 ROOT = Path(__file__).resolve().parent.parent
 # Archive name -> md5, exactly as torchvision checks them (torchvision.datasets.MNIST.resources).
@@ -88,10 +88,8 @@ def copy_from_mirror(mirror: Path, dest: Path) -> None:
         if not (mirror / name).is_file() or md5sum(mirror / name) != md5:
             raise MnistDataError(f"{mirror / name} is missing or corrupted (its md5 is not {md5}). "
                                  "Put an intact copy in the mirror folder, then run again.")
-        # Copy beside the target, then rename: an interrupted copy never looks complete.
-        partial = target.with_name(name + ".partial")
-        shutil.copyfile(mirror / name, partial)
-        os.replace(partial, target)
+        with open(mirror / name, "rb") as source:  # an interrupted copy never looks complete
+            atomic_write(target, lambda f: shutil.copyfileobj(source, f))
 
 
 def set_aside_broken_files(raw: Path) -> list[str]:
@@ -99,8 +97,8 @@ def set_aside_broken_files(raw: Path) -> list[str]:
     found = []
     for name in archive_problems(raw):
         if (raw / name).is_file():
-            (raw / name).replace(raw / (name + ".corrupted"))  # kept, not deleted, for inspection
-            found.append(f"{raw / name} (md5 mismatch, renamed to {name}.corrupted)")
+            kept = keep_aside(raw / name, ".gz")  # kept for inspection, never over an earlier one
+            found.append(f"{raw / name} (md5 mismatch, renamed to {kept.name})")
     for name, md5 in EXTRACTED_MD5.items():
         if (raw / name).is_file() and md5sum(raw / name) != md5:
             (raw / name).unlink()  # derived from the archive: torchvision extracts it again

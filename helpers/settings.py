@@ -17,7 +17,11 @@ FALSE_WORDS = ("0", "false", "no", "off")
 
 
 class SettingsError(ValueError):
-    """An environment variable of the course holds a value it cannot read; the message lists the valid ones."""
+    """An environment variable of the course holds a value it cannot read; `fix` lists the valid ones."""
+
+    def __init__(self, found: str, fix: str) -> None:
+        super().__init__(f"{found}. {fix[0].upper()}{fix[1:]}.")
+        self.found, self.fix = found, fix
 
 
 def fast_mode() -> bool:
@@ -28,8 +32,9 @@ def fast_mode() -> bool:
     if value in FALSE_WORDS + ("",):
         return False
     raise SettingsError(
-        f"COURSE_FAST={os.environ['COURSE_FAST']!r} is not understood. Use one of "
-        f"{', '.join(TRUE_WORDS)} (fast mode) or {', '.join(FALSE_WORDS)} (the full course), then restart Jupyter."
+        f"COURSE_FAST={os.environ['COURSE_FAST']!r} is not understood",
+        f"use one of {', '.join(TRUE_WORDS)} (fast mode) or {', '.join(FALSE_WORDS)} (the full course), "
+        "then restart Jupyter",
     )
 
 

@@ -15,20 +15,13 @@ import os
 
 import pytest
 
-from course_tools.jupyter import (  # noqa: F401 (re-exported for the browser tests)
+from course_tools.jupyter import (  # noqa: F401 (REPO_ROOT, launch and running_lab: re-exported for the tests)
     BROWSER_NAMES,
-    KNOWN_PATHS,
     ROOT as REPO_ROOT,
     START_S as SERVER_START_S,
     find_browser,
-    free_port,
     launch,
-    playwright_browsers,
     running_lab,
-    start_lab,
-    stop,
-    wait_until_up,
-    write_lab_settings,
 )
 
 HOW_TO_INSTALL = (
@@ -92,11 +85,4 @@ def run_cells_above(page, count: int, timeout_s: float = RUN_S) -> None:
     page.locator(".jp-Notebook .jp-Cell").nth(count).locator(".jp-InputPrompt").click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Above Selected Cell").click()
-    wait_for_run(page, count, timeout_s)
-
-
-def run_all_cells(page, count: int, timeout_s: float = RUN_S) -> None:
-    """Run → Run All Cells, and wait until all `count` cells have run (or one failed)."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     wait_for_run(page, count, timeout_s)
