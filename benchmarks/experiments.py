@@ -29,6 +29,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from training_speed import loadavg  # benchmarks/ is the script's folder, so on sys.path
+
 HERE = Path(__file__).resolve().parent
 LOG = HERE / "results" / "experiments.jsonl"
 TABLE = HERE / "EXPERIMENTS.md"
@@ -181,14 +183,6 @@ def fast_splits(full: Splits, train_per_class: int, val_per_class: int, test_per
 
 
 # ---------------------------------------------------------------------------------------------- training
-def loadavg() -> list[float]:
-    """The 1, 5 and 15 minute load averages."""
-    try:
-        return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
-    except OSError:
-        return [float("nan")] * 3
-
-
 @torch.inference_mode()
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int, channels_last: bool = False) -> float:
     """Accuracy over all of (x, y)."""
@@ -292,7 +286,7 @@ def cmd_train(args: argparse.Namespace) -> None:
             print(
                 f"{name:<18} seed {seed}: val {result['val_acc']:.2%} {result['val_acc_per_epoch']} test {result['test_acc']:.2%} "
                 f"train {result['train_seconds']:.1f} s (to 98.5% val: {result['val_time_to_985_s']}) "
-                f"load {result['load_before'][0]:.1f}->{result['load_after'][0]:.1f}",
+                f"load {(result['load_before'] or [0])[0]:.1f}->{(result['load_after'] or [0])[0]:.1f}",
                 flush=True,
             )
 

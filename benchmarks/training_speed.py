@@ -181,7 +181,8 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, repeat: int) -> 
     from torchvision import transforms
 
     from helpers import fast_mode, load_mnist, seed_everything, settings, train_val_split
-    from helpers.data import VAL_SIZE, balanced_indices
+    from helpers.data import balanced_indices
+    from helpers.settings import VAL_SIZE
 
     class ConvolutionalNetwork(nn.Module):  # the seeds' network, as they wrote it
         def __init__(self):

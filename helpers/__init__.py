@@ -1,4 +1,7 @@
-"""Thin, tested helpers for the MNIST course. Every notebook imports from here: `from helpers import ...`."""
+"""Thin, tested helpers for the MNIST course: settings, data, models, training, checkpoints, timing, analysis.
+
+Every notebook imports from here (`from helpers import ...`); the pictures are in `viz`.
+"""
 
 from .checkpoints import checkpoint_path, save_checkpoint
 from .data import MEAN, STD, Splits, TensorLoader, denormalize, load_mnist, load_splits, mnist_tensors, train_val_split
@@ -10,7 +13,3 @@ from .training import evaluate, fit, predict_proba, seed_everything, train_one_e
 from .timing import Timer, num_threads, quiet_stderr, step_cost_fit, steps_for, throughput_sweep, time_repeats, training_throughput
 from .analysis import (capture_activations, compare_mistakes, confused_pairs, describe_confusions, extract_features,
                        first_of_each, mistakes_table, predict, project_2d, strongest_inputs)
-from .plot_images import plot_feature_maps, plot_filters, show_digits, show_image_grid, use_course_style
-from .plot_training import plot_call_times, plot_history, plot_speedup, plot_throughput
-from .plot_evaluation import mistake_titles, plot_confusion_matrix, plot_prediction, plot_projections
-from .drawing import DrawingPad, Steps, load_strokes, preprocess

@@ -16,7 +16,7 @@ from course_tools import mnist_files
 from course_tools.mnist_files import MnistDataError
 from course_tools.safe_files import locked
 
-from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, FAST_VAL_PER_CLASS, SEED, data_dir, fast_mode
+from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, FAST_VAL_PER_CLASS, SEED, VAL_SIZE, data_dir, fast_mode
 
 # The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
 MEAN = 0.1307
@@ -107,9 +107,6 @@ class TensorLoader:
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
         for batch in order.split(self.batch_size):
             yield self.images[batch], self.labels[batch]
-
-
-VAL_SIZE = 5_000  # validation images held out of the 60,000 training images (full mode)
 
 
 class Splits(NamedTuple):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
+VAL_SIZE = 5_000  # validation images held out of MNIST's 60,000 training images (full mode)
+TRAIN_SIZE = 60_000 - VAL_SIZE  # the images the models learn from (full mode)
 # Fast mode: a fixed, class-balanced slice of the real images and a single epoch.
 FAST_TRAIN_PER_CLASS = 500
 FAST_VAL_PER_CLASS = 50
@@ -63,7 +65,8 @@ def checkpoint_dir() -> Path:
 def describe_mode() -> str:
     """One line for a notebook to print: which mode is on and what it means."""
     if fast_mode():
-        return (f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training and {FAST_TEST_PER_CLASS * 10:,} "
-                f"test images (balanced), {FAST_EPOCHS} epoch. "
+        return (f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training, {FAST_VAL_PER_CLASS * 10:,} validation "
+                f"and {FAST_TEST_PER_CLASS * 10:,} test images (balanced), {FAST_EPOCHS} epoch. "
                 "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing.")
-    return "Full course (COURSE_FAST=0): all 60,000 training and 10,000 test images."
+    return (f"Full course (COURSE_FAST=0): all 70,000 images, {TRAIN_SIZE:,} to train, {VAL_SIZE:,} to validate "
+            "and 10,000 to test.")

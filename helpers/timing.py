@@ -19,9 +19,9 @@ from . import training  # a module reference: training imports Timer from here
 from .data import TensorLoader
 from .device import synchronize
 from .models import build_model
-from .settings import SEED
+from .settings import SEED, TRAIN_SIZE
 
-EPOCH_IMAGES = 55_000  # one epoch of the course's training split (notebook 01)
+EPOCH_IMAGES = TRAIN_SIZE  # one epoch of the course's training split (notebook 01)
 
 
 class Timer:

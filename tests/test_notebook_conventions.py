@@ -98,3 +98,24 @@ def test_stored_outputs_are_from_a_full_run(path):
                 f"{path.name}: cell {i} shows fast-mode output; store a full run with "
                 "`uv run python scripts/run_notebooks.py NN`"
             )
+
+
+COURSE_PACKAGES = ("helpers", "viz")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_course_packages_imported_one_way(path):
+    """`from helpers import ...` and `from viz import ...`, in the setup cell only: never a module of them."""
+    imports = [
+        (i, line.strip()) for i, c in enumerate(read(path).cells) if c.cell_type == "code"
+        for line in c.source.splitlines() if re.match(rf"\s*(from|import)\s+({'|'.join(COURSE_PACKAGES)})\b", line)
+    ]
+    setup = min(i for i, _ in imports)
+    stray = [line for i, line in imports if i != setup or not re.fullmatch(rf"from ({'|'.join(COURSE_PACKAGES)}) import .*", line)]
+    assert not stray, f"{path.name}: import the course packages in the setup cell as `from helpers import ...`: {stray}"
+
+
+def test_helpers_is_one_sittings_read():
+    """helpers/ stays under 1,000 lines (CONTRIBUTING.md): pictures go to viz/, scripts' plumbing to course_tools/."""
+    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in (REPO_ROOT / "helpers").glob("*.py"))
+    assert lines < 1000, f"helpers/ has {lines} lines; keep it under 1,000 (move what would distract out of it)"

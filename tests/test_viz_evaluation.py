@@ -1,4 +1,4 @@
-"""Figures of predictions (helpers.plot_evaluation) draw what they are given (Agg backend, no window)."""
+"""Figures of predictions (viz.evaluation) draw what they are given (Agg backend, no window)."""
 
 import matplotlib
 
@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from helpers.plot_evaluation import plot_confusion_matrix, plot_prediction, plot_projections  # noqa: E402
+from viz.evaluation import plot_confusion_matrix, plot_prediction, plot_projections  # noqa: E402
 
 
 def test_prediction_plot_highlights_the_predicted_digit():

@@ -1,4 +1,4 @@
-"""MNIST's preprocessing of a drawing (helpers/drawing.py): crop, 20x20 box, centre of mass, normalisation."""
+"""Drawing a digit (viz/drawing.py): MNIST's preprocessing (crop, 20x20 box, centre of mass, normalisation) and the pad."""
 
 import json
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from helpers.data import MEAN, STD
-from helpers.drawing import (
+from viz.drawing import (
     CANVAS, DrawingPad, Steps, centre_by_mass, centre_of_mass, crop_to_ink, fit_in_box, load_strokes, preprocess, rasterize,
 )
 from helpers.settings import REPO_ROOT
@@ -85,6 +85,6 @@ def test_widget_runs_classify_after_a_stroke_and_clears():
 
 
 def test_widget_front_end_files_ship_with_the_package():
-    source = (REPO_ROOT / "helpers" / "drawing.js").read_text()
-    assert (REPO_ROOT / "helpers" / "drawing.css").is_file()
+    source = (REPO_ROOT / "viz" / "drawing.js").read_text()
+    assert (REPO_ROOT / "viz" / "drawing.css").is_file()
     assert "export default" in source and "pointerdown" in source

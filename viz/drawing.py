@@ -1,4 +1,7 @@
-"""Your own handwriting: strokes -> an MNIST-style input (as the dataset was made), and a drawing widget."""
+"""Drawing a digit: a drawing pad (anywidget), and MNIST's preprocessing of what you drew.
+
+The preprocessing follows how the dataset's digits were made: crop, 20x20 box, centre of mass, 28x28.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ import torch.nn.functional as F
 import traitlets
 from PIL import Image, ImageDraw
 
-from .data import MEAN, STD
+from helpers.data import MEAN, STD
 
 Strokes = list[list[tuple[float, float]]]  # strokes of (x, y) points, in canvas pixels
-CANVAS = 280  # the widget's drawing area, in pixels (10x MNIST's 28)
+CANVAS = 280  # the drawing pad's area, in pixels (10x MNIST's 28)
 PEN = 0.13  # pen width as a fraction of the drawing's longer side: about 2.5 px once it fills 20 px, like MNIST
 SUPERSAMPLE = 4  # draw 4x larger, then shrink: smooth (anti-aliased) edges
 

@@ -1,4 +1,4 @@
-"""Figures of images (helpers.plot_images) draw what they are given (Agg backend, no window)."""
+"""Figures of images (viz.images) draw what they are given (Agg backend, no window)."""
 
 import matplotlib
 
@@ -6,8 +6,8 @@ matplotlib.use("Agg")
 
 import torch  # noqa: E402
 
-from helpers.plot_images import plot_feature_maps, plot_filters, show_digits, show_image_grid  # noqa: E402
-from helpers.plot_evaluation import mistake_titles  # noqa: E402
+from viz.images import plot_feature_maps, plot_filters, show_digits, show_image_grid  # noqa: E402
+from viz.evaluation import mistake_titles  # noqa: E402
 
 
 def test_image_grid_shows_labels():

@@ -1,4 +1,4 @@
-"""Figures of training (helpers.plot_training) draw what they are given (Agg backend, no window)."""
+"""Figures of training (viz.training) draw what they are given (Agg backend, no window)."""
 
 import matplotlib
 
@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
-from helpers.plot_training import plot_call_times, plot_history, plot_speedup, plot_throughput  # noqa: E402
+from viz.training import plot_call_times, plot_history, plot_speedup, plot_throughput  # noqa: E402
 
 H = {"train_loss": [1.0, 0.5], "train_acc": [0.7, 0.9], "val_loss": [0.9, 0.6], "val_acc": [0.75, 0.88], "seconds": [1, 1]}
 

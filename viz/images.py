@@ -11,7 +11,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from torchvision.utils import make_grid
 
-from .data import denormalize
+from helpers.data import denormalize
 
 
 # Large type so figures read from the back of a classroom.

@@ -10,7 +10,7 @@ import torch
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from .data import denormalize
+from helpers.data import denormalize
 
 
 def plot_prediction(image: torch.Tensor, probabilities: torch.Tensor, label: int | None = None, normalized: bool = True) -> Figure:

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
-from .training import History
+from helpers.training import History
 
 
 def plot_history(histories: dict[str, History]) -> Figure:
