@@ -5,8 +5,8 @@
         page = launch(p, browser).new_page()
         open_notebook(page, base, token, "notebooks/01_data_exploration.ipynb")
 
-Browser tests run wherever a browser is found. They are required (a missing browser fails) only when
-COURSE_BROWSER_TESTS=1, as `.ci/run` sets; otherwise a missing browser skips them with how to enable them.
+Browser tests run when COURSE_BROWSER_TESTS=1, as `.ci/run` sets: then a missing browser fails them. A plain
+`uv run pytest` (the README's command, on any student machine) skips them, saying how to run them.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ def browser_tests_required() -> bool:
 
 
 def require_browser() -> str:
-    """A browser's path; otherwise skip (or fail, when COURSE_BROWSER_TESTS=1) saying why and what to do."""
+    """The browser's path when COURSE_BROWSER_TESTS=1 (fail if none); otherwise skip, saying how to run them."""
     path = find_browser()
-    if path:
-        return path
-    if browser_tests_required():
+    if not browser_tests_required():
+        found = f"they would use {path}" if path else f"no Chromium or Chrome found: {HOW_TO_INSTALL}"
+        pytest.skip(f"browser tests run only with COURSE_BROWSER_TESTS=1, as CI's .ci/run sets ({found})")
+    if not path:
         pytest.fail(f"COURSE_BROWSER_TESTS=1 but no Chromium or Chrome was found: {HOW_TO_INSTALL}.", pytrace=False)
-    pytest.skip(f"no Chromium or Chrome found (looked for CHROME_PATH, {', '.join(BROWSER_NAMES)} and Playwright's "
-                f"browsers). To run the browser tests: {HOW_TO_INSTALL}; set COURSE_BROWSER_TESTS=1 to make them required.")
+    return path
 
 
 def open_notebook(page, base: str, token: str, relative: str, cells: int | None = None) -> None:

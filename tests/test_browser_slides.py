@@ -1,18 +1,15 @@
 """Live slides in JupyterLab: the RISE slideshow opens offline with reveal.js, moves on, renders the formula,
 and every slide of every notebook fits a 1280x720 projector (course_tools.slide_fit measures them).
 
-Browser tests run wherever Chromium or Chrome is found; COURSE_BROWSER_TESTS=1 makes a missing browser a failure
-and also runs the slide-fit measurement of every deck (minutes of browser work), as `.ci/run` does.
+Like every browser test, they run with COURSE_BROWSER_TESTS=1 (as `.ci/run` sets), where a missing browser fails.
 """
 
 from __future__ import annotations
 
-import pytest
-
 from course_tools import slide_fit
 from course_tools.notebooks import ROOT, notebook_paths
 
-from browser import browser_tests_required, require_browser
+from browser import require_browser
 
 DECK = "notebooks/03_cnn.ipynb"  # the notebook with the course's formula
 
@@ -62,10 +59,7 @@ def test_rise_slideshow_offline(tmp_path):
 
 
 def test_every_slide_fits_1280x720():
-    browser = require_browser()
-    if not browser_tests_required():  # minutes of browser work: CI asks for it, a student's `uv run pytest` does not
-        pytest.skip("measuring every slide of every deck takes minutes; COURSE_BROWSER_TESTS=1 (set by .ci/run) "
-                    "runs it, or run `uv run python -m course_tools.slide_fit`")
+    browser = require_browser()  # minutes of browser work; or `uv run python -m course_tools.slide_fit`
     fits = slide_fit.measure_course(notebook_paths(), browser)
     assert {f.notebook for f in fits} == {p.name for p in notebook_paths()}
     assert all(f.slide_height > 0 and f.slide_width > 0 for f in fits)

@@ -162,6 +162,16 @@ def test_no_browser_skips_with_the_reason_and_how_to_enable(no_browser_anywhere,
     assert "apt-get install" in message and "playwright install chromium" in message
 
 
+def test_a_found_browser_still_waits_for_the_switch(no_browser_anywhere, monkeypatch, tmp_path):
+    chrome = fake_executable(tmp_path / "bin" / "chromium")
+    monkeypatch.setenv("CHROME_PATH", str(chrome))
+    monkeypatch.delenv("COURSE_BROWSER_TESTS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=f"COURSE_BROWSER_TESTS=1.*they would use {chrome}"):
+        no_browser_anywhere.require_browser()
+    monkeypatch.setenv("COURSE_BROWSER_TESTS", "1")
+    assert no_browser_anywhere.require_browser() == str(chrome)
+
+
 def test_no_browser_fails_when_browser_tests_are_required(no_browser_anywhere, monkeypatch):
     monkeypatch.setenv("COURSE_BROWSER_TESTS", "1")
     with pytest.raises(pytest.fail.Exception, match="COURSE_BROWSER_TESTS=1 but no Chromium"):
