@@ -10,6 +10,7 @@ from typing import NamedTuple
 from urllib.error import URLError
 
 import torch
+import torch.nn.functional as F
 from torchvision.datasets import MNIST
 
 from course_tools import mnist_files
@@ -21,6 +22,7 @@ from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, FAST_VAL_PER_CL
 # The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
 MEAN = 0.1307
 STD = 0.3081
+BLANK = float((torch.zeros(()) - MEAN) / STD)  # blank paper (pixel 0) as normalised in float32, as the data is
 Pair = tuple[torch.Tensor, torch.Tensor]  # images and their labels
 
 
@@ -89,15 +91,30 @@ def train_val_split(images: torch.Tensor, labels: torch.Tensor, val_fraction: fl
     return (images[train], labels[train]), (images[val], labels[val])
 
 
+def random_shift(images: torch.Tensor, max_shift: int, generator: torch.Generator) -> torch.Tensor:
+    """Each image moved by up to `max_shift` pixels down or up and right or left; blank paper fills the gap."""
+    size, n = images.shape[-1], 2 * max_shift + 1
+    padded = F.pad(images, [max_shift] * 4, value=BLANK)
+    offsets = torch.randint(0, n, (len(images), 2), generator=generator)  # where each 28x28 window starts
+    shifted = torch.empty_like(images)
+    for top in range(n):
+        for left in range(n):
+            picked = torch.nonzero((offsets[:, 0] == top) & (offsets[:, 1] == left)).flatten()
+            shifted[picked] = padded[picked, :, top : top + size, left : left + size]
+    return shifted
+
+
 class TensorLoader:
-    """Mini-batches sliced from in-memory tensors; reshuffled each epoch by a seeded generator."""
+    """Mini-batches sliced from in-memory tensors; reshuffled (and, with `shift`, moved) anew each epoch."""
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int, shuffle: bool = True,
-                 seed: int = SEED) -> None:
+                 seed: int = SEED, shift: int = 0) -> None:
         if len(images) != len(labels):
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
         self.images, self.labels, self.batch_size, self.shuffle = images, labels, batch_size, shuffle
+        self.shift = shift  # data augmentation: move each image by up to `shift` pixels (0: never)
         self.generator = torch.Generator().manual_seed(seed)
+        self.shift_generator = torch.Generator().manual_seed(seed)  # apart: shifting leaves the batches as they were
 
     def __len__(self) -> int:
         return -(-len(self.labels) // self.batch_size)
@@ -106,7 +123,8 @@ class TensorLoader:
         n = len(self.labels)
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
         for batch in order.split(self.batch_size):
-            yield self.images[batch], self.labels[batch]
+            images = self.images[batch]
+            yield (random_shift(images, self.shift, self.shift_generator) if self.shift else images), self.labels[batch]
 
 
 class Splits(NamedTuple):

@@ -18,7 +18,7 @@ from .training import evaluate, fit, seed_everything
 
 @dataclass(frozen=True)
 class Recipe:
-    """How one model is trained: architecture, batch size, epochs, Adam's (peak) learning rate, schedule, seed."""
+    """How one model is trained: architecture, epochs, batch size, Adam's (peak) learning rate, schedule, shifts, seed."""
 
     model: str
     epochs: int
@@ -26,6 +26,7 @@ class Recipe:
     lr: float
     one_cycle: bool = True  # True: OneCycleLR warms up to lr, then anneals; False: a constant lr
     warmup: float = 0.3  # the share of the steps OneCycleLR spends warming up to lr
+    shift: int = 0  # data augmentation: each training image moved by up to `shift` pixels, anew each epoch
     seed: int = SEED
 
     def settings(self) -> dict[str, Any]:
@@ -34,7 +35,7 @@ class Recipe:
 
 
 ANN_RECIPE = Recipe(model="ann", epochs=10, batch_size=128, lr=1e-3)
-CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=1e-2, warmup=0.1)
+CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=1e-2, warmup=0.1, shift=1)
 
 
 def make_optimizer(model, lr, total_steps, warmup=0.3):
@@ -55,7 +56,8 @@ def train_recipe(recipe: Recipe, device: torch.device, splits: Splits | None = N
     splits = splits if splits is not None else load_splits()
     model = build_model(recipe.model)
     n_epochs = epochs(recipe.epochs)
-    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=recipe.seed)
+    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=recipe.seed,
+                                 shift=recipe.shift)
     val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
     loss_fn = nn.CrossEntropyLoss()
     if recipe.one_cycle:

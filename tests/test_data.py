@@ -10,6 +10,8 @@ from helpers.settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS
 from course_tools import mnist_files
 from course_tools.mnist_files import ARCHIVES, EXTRACTED_BYTES, EXTRACTED_MD5, copy_from_mirror, mirror_dir
 from helpers.data import (
+    BLANK,
+    random_shift,
     MnistDataError,
     TensorLoader,
     balanced_indices,
@@ -165,6 +167,27 @@ def test_loader_without_shuffle_keeps_order_and_checks_lengths():
     assert torch.cat([y for _, y in loader]).tolist() == [0, 1, 2, 3, 4]
     with pytest.raises(ValueError, match="5 images but 4 labels"):
         TensorLoader(torch.zeros(5, 1, 2, 2), torch.arange(4), batch_size=2)
+
+
+def test_random_shift_moves_each_image_by_at_most_the_shift_and_fills_blank():
+    images = torch.full((200, 1, 28, 28), BLANK)
+    images[:, :, 13, 13] = 1.0  # one ink pixel in the middle of each image
+    shifted = random_shift(images, 1, torch.Generator().manual_seed(0))
+    assert shifted.shape == images.shape and torch.equal(shifted.sum(dim=(1, 2, 3)), images.sum(dim=(1, 2, 3)))
+    rows, cols = (torch.nonzero(shifted[:, 0] == 1.0)[:, k] for k in (1, 2))
+    moves = set(zip((rows - 13).tolist(), (cols - 13).tolist()))
+    assert moves == {(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)}  # all nine moves, no larger one
+    edge = torch.ones(1, 1, 28, 28)
+    assert (random_shift(edge.repeat(50, 1, 1, 1), 2, torch.Generator().manual_seed(0)) == BLANK).any()
+
+
+def test_loader_shift_moves_training_images_but_keeps_the_batches():
+    images = torch.randn(30, 1, 28, 28)
+    plain = list(TensorLoader(images, torch.arange(30), batch_size=8, seed=5))
+    moved = list(TensorLoader(images, torch.arange(30), batch_size=8, seed=5, shift=1))
+    assert all(torch.equal(a[1], b[1]) for a, b in zip(plain, moved))  # the same images in the same batches
+    assert not all(torch.equal(a[0], b[0]) for a, b in zip(plain, moved))
+    assert torch.equal(moved[0][0], next(iter(TensorLoader(images, torch.arange(30), batch_size=8, seed=5, shift=1)))[0])
 
 
 def test_train_val_split_is_disjoint_and_seeded():
