@@ -3,6 +3,7 @@
     uv run python benchmarks/experiments.py train CONFIG [CONFIG ...] --seeds 42 43 44
     uv run python benchmarks/experiments.py speed                 # images/s of training steps, variants side by side
     uv run python benchmarks/experiments.py fast --per-class 200 300 500 --epochs 1 2 3
+    uv run python benchmarks/experiments.py variations base shift1 --seeds 42 43 44 45 46   # helpers' own path
     uv run python benchmarks/experiments.py table                 # results/experiments.jsonl -> EXPERIMENTS.md
 
 Rules: the validation split is the first 5,000 indices of torch.randperm(60,000) with a Generator
@@ -291,6 +292,71 @@ def cmd_train(args: argparse.Namespace) -> None:
             )
 
 
+# Round 2: variations of the course's CNN_RECIPE, trained through helpers' own path (TensorLoader, fit,
+# evaluate), so that the chosen one reproduces digit for digit in notebook 03 and the benchmark.
+VARIATIONS: dict[str, dict[str, Any]] = {
+    "base": {},  # CNN_RECIPE before the shifts
+    "ls": {"label_smoothing": 0.1},
+    "wd": {"weight_decay": 0.05},  # AdamW
+    "6ep": {"epochs": 6},
+    "b64": {"batch_size": 64, "lr": 5e-3},
+    "shift1": {"shift": 1},
+    "shift2": {"shift": 2},
+    "ls_shift2": {"label_smoothing": 0.1, "shift": 2},
+}
+
+
+def train_variation(name: str, seed: int, splits: Any) -> dict[str, Any]:
+    """CNN_RECIPE changed as VARIATIONS[name] says, seed `seed`; validation each epoch, test once at the end."""
+    from helpers import CNN_RECIPE, TensorLoader, build_model, evaluate, fit, seed_everything
+
+    change = VARIATIONS[name]
+    recipe = replace(CNN_RECIPE, seed=seed, shift=0, **{k: v for k, v in change.items() if k in ("epochs", "batch_size", "lr", "shift")})
+    seed_everything(seed)
+    model = build_model(recipe.model)
+    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=seed, shift=recipe.shift)
+    val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
+    decay = change.get("weight_decay", 0.0)
+    optimizer = (torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=decay) if decay
+                 else torch.optim.Adam(model.parameters(), lr=recipe.lr))  # fmt: skip
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=recipe.epochs * len(train_loader),
+                                                    pct_start=recipe.warmup)  # fmt: skip
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=change.get("label_smoothing", 0.0))
+    history = fit(model, train_loader, val_loader, loss_fn, optimizer, recipe.epochs, torch.device("cpu"), scheduler, verbose=False)
+    _, test = evaluate(model, TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False), nn.CrossEntropyLoss(), torch.device("cpu"))
+    return {"kind": "variation", "config": name, "change": change, "seed": seed, "val": [round(v, 4) for v in history["val_acc"]],
+            "test": round(test, 4), "secs": [round(s, 2) for s in history["seconds"]], "load": (loadavg() or [None])[0],
+            "t": time.strftime("%H:%M:%S")}  # fmt: skip
+
+
+def cmd_variations(args: argparse.Namespace) -> None:
+    from helpers import load_splits
+
+    splits = load_splits()
+    for seed in args.seeds:  # seed-major: compared variations run side by side under the same load
+        for name in args.configs:
+            record = train_variation(name, seed, splits)
+            log(record, args.log)
+            print(json.dumps(record), flush=True)
+
+
+def variations_table(records: list[dict[str, Any]]) -> list[str]:
+    """Round 2 as Markdown: per variation, validation and test accuracy per seed and their means."""
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r["kind"] == "variation":
+            runs.setdefault(r["config"], []).append(r)
+    lines = ["| variation of CNN_RECIPE | seeds | val acc % per seed (mean) | val acc % after epoch 2 | test acc % per seed (mean) |",
+             "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for name, rs in runs.items():
+        val, test = [100 * r["val"][-1] for r in rs], [100 * r["test"] for r in rs]
+        change = ", ".join(f"{k} {v}" for k, v in rs[0]["change"].items()) or "none (the recipe before the shifts)"
+        epoch2 = " / ".join(f"{100 * r['val'][1]:.2f}" for r in rs)
+        lines.append(f"| {name}: {change} | {', '.join(str(r['seed']) for r in rs)} | {' / '.join(f'{v:.2f}' for v in val)} "
+                     f"({statistics.mean(val):.3f}) | {epoch2} | {' / '.join(f'{v:.2f}' for v in test)} ({statistics.mean(test):.3f}) |")
+    return lines
+
+
 def cmd_fast(args: argparse.Namespace) -> None:
     full = full_splits()
     for per_class in args.per_class:
@@ -446,6 +512,7 @@ def cmd_table(args: argparse.Namespace) -> None:
             speed_lines.append(f"  - evaluation of the 5,000 validation images, seconds by eval batch size: {r['eval_seconds_5000_by_batch']}")
     header = args.header.read_text() if args.header and args.header.is_file() else ""
     text = header + "\n## Full-data candidates\n\n" + "\n".join(lines) + "\n\n## Fast-mode candidates\n\n" + "\n".join(fast_lines)
+    text += "\n\n## Round 2: variations of the course recipe (helpers' own training path)\n\n" + "\n".join(variations_table(records))
     text += "\n\n## Training-step throughput (side by side, interleaved repeats, medians)\n\n" + "\n".join(speed_lines) + "\n"
     args.output.write_text(text)
     print(text)
@@ -468,6 +535,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, nargs="+", default=[1])
     p.add_argument("--batch", type=int, nargs="+", default=[128])
     p.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    p = sub.add_parser("variations")
+    p.add_argument("configs", nargs="+", choices=sorted(VARIATIONS))
+    p.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     p = sub.add_parser("speed")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--images", type=int, default=6400)
@@ -478,7 +548,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.threads and args.command != "speed":  # the speed comparison sets threads per variant
         torch.set_num_threads(args.threads)
-    {"train": cmd_train, "fast": cmd_fast, "speed": cmd_speed, "table": cmd_table}[args.command](args)
+    {"train": cmd_train, "fast": cmd_fast, "variations": cmd_variations, "speed": cmd_speed, "table": cmd_table}[args.command](args)
 
 
 if __name__ == "__main__":
