@@ -311,7 +311,7 @@ def train_variation(name: str, seed: int, splits: Any) -> dict[str, Any]:
     from helpers import CNN_RECIPE, TensorLoader, build_model, evaluate, fit, seed_everything
 
     change = VARIATIONS[name]
-    recipe = replace(CNN_RECIPE, seed=seed, shift=0, **{k: v for k, v in change.items() if k in ("epochs", "batch_size", "lr", "shift")})
+    recipe = replace(CNN_RECIPE, **({"seed": seed, "shift": 0} | {k: v for k, v in change.items() if k in ("epochs", "batch_size", "lr", "shift")}))
     seed_everything(seed)
     model = build_model(recipe.model)
     train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=seed, shift=recipe.shift)
