@@ -4,7 +4,7 @@ Every notebook imports from here (`from helpers import ...`); the pictures are i
 """
 
 from .checkpoints import checkpoint_path, save_checkpoint
-from .data import BLANK, MEAN, STD, Splits, TensorLoader, denormalize, load_mnist, load_splits, mnist_tensors, random_shift, train_val_split
+from .data import MEAN, STD, Splits, TensorLoader, denormalize, load_mnist, load_splits, mnist_tensors, train_val_split
 from .device import describe_device, mps_available, pick_device, synchronize
 from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters
 from .recipes import ANN_RECIPE, CNN_RECIPE, Recipe, load_or_train_recipe, make_optimizer, train_recipe

@@ -11,13 +11,13 @@ from course_tools import mnist_files
 from course_tools.mnist_files import ARCHIVES, EXTRACTED_BYTES, EXTRACTED_MD5, copy_from_mirror, mirror_dir
 from helpers.data import (
     BLANK,
-    random_shift,
     MnistDataError,
     TensorLoader,
     balanced_indices,
     denormalize,
     load_mnist,
     mnist_tensors,
+    random_shift,
     raw_dir,
     train_val_split,
 )

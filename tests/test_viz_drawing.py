@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from helpers.data import MEAN, STD
+from helpers.settings import REPO_ROOT
 from viz.drawing import (
     CANVAS, DrawingPad, Steps, centre_by_mass, centre_of_mass, crop_to_ink, fit_in_box, load_strokes, preprocess, rasterize,
 )
-from helpers.settings import REPO_ROOT
 
 STROKE_FILES = sorted((REPO_ROOT / "notebooks" / "handwriting").glob("*.json"))
 
