@@ -10,7 +10,6 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 # Nothing from torch or helpers is imported here at module level: this module must load (and report a
 # missing torch) in an environment where the course's packages are not installed yet.
@@ -35,7 +34,9 @@ def check_python(version_info: tuple[int, ...] = tuple(sys.version_info[:3])) ->
     if tuple(version_info[:2]) >= MIN_PYTHON:
         return Check("Python", True, text)
     wanted = ".".join(map(str, MIN_PYTHON))
-    return Check("Python", False, text, f"install Python {wanted} or newer (uv does it for you: `uv sync`)")
+    return Check(
+        "Python", False, text, f"install Python {wanted} or newer (uv does it for you: `uv sync`)"
+    )
 
 
 def check_package(name: str) -> Check:
@@ -58,7 +59,7 @@ def check_device() -> Check:
 
 def check_mnist() -> Check:
     """What loading MNIST will do, from the same function load_mnist asks: ready, or what to do."""
-    from course_tools.mnist_files import mnist_status
+    from helpers._mnist_files import mnist_status
     from helpers.settings import data_dir
 
     status = mnist_status(data_dir())
@@ -68,7 +69,7 @@ def check_mnist() -> Check:
 
 def check_checkpoint_folder() -> Check:
     """Trained models must be savable: the checkpoint folder exists or can be created, and is writable."""
-    from course_tools.safe_files import folder_problem
+    from helpers._safe_files import folder_problem
     from helpers.checkpoints import FOLDER_FIX
     from helpers.settings import checkpoint_dir
 
@@ -76,7 +77,11 @@ def check_checkpoint_folder() -> Check:
     problem = folder_problem(folder)
     if problem:
         return Check("checkpoints", False, problem, FOLDER_FIX)
-    return Check("checkpoints", True, f"{folder} is writable" if folder.exists() else f"{folder} can be created")
+    return Check(
+        "checkpoints",
+        True,
+        f"{folder} is writable" if folder.exists() else f"{folder} can be created",
+    )
 
 
 def check_settings() -> Check:
@@ -93,10 +98,14 @@ def run_checks() -> list[Check]:
     """Every check, in the order the report shows them (those needing torch only when it is installed)."""
     checks = [check_python(), check_package("torch"), check_package("torchvision")]
     if not all(c.ok for c in checks[1:]):
-        return checks  # device, data and folders are checked by the course's code, which needs torch
+        return (
+            checks  # device, data and folders are checked by the course's code, which needs torch
+        )
     mode = check_settings()
     checks += [mode, check_device(), check_mnist()]
-    return checks + [check_checkpoint_folder()] if mode.ok else checks  # its folder depends on the mode
+    return (
+        checks + [check_checkpoint_folder()] if mode.ok else checks
+    )  # its folder depends on the mode
 
 
 def verdict(checks: list[Check]) -> str:
@@ -116,7 +125,14 @@ def format_report(checks: list[Check]) -> str:
         if not c.ok:
             # Wrapped, so the advice reads well in a terminal and in a notebook output.
             indent = " " * (8 + 1 + width + 2)
-            lines.append(textwrap.fill("what to do: " + c.fix, 100, initial_indent=indent, subsequent_indent=indent + "  "))
+            lines.append(
+                textwrap.fill(
+                    "what to do: " + c.fix,
+                    100,
+                    initial_indent=indent,
+                    subsequent_indent=indent + "  ",
+                )
+            )
     lines.append("")
     lines.append("Verdict: " + verdict(checks))
     return "\n".join(lines)

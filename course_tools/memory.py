@@ -34,7 +34,7 @@ class PeakMemory(threading.Thread):
             if self._done.wait(self.interval):
                 break
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self.start()
         return self
 

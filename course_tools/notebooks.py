@@ -8,7 +8,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers.settings import REPO_ROOT
+
+ROOT = REPO_ROOT  # the course's folder, defined once in helpers.settings
 NOTEBOOKS = ROOT / "notebooks"
 IMAGES = ROOT / "images"
 # Markdown or HTML links to the shared images folder, as written from notebooks/.

@@ -85,7 +85,11 @@ class SlideFit:
         where = f"{self.notebook} slide {self.index} {self.heading[:60]!r}"
         if self.fits:
             return f"{where}: fits ({self.height} px of {self.slide_height})"
-        parts = [f"{self.too_tall} px too tall ({self.height} of {self.slide_height})"] if self.too_tall else []
+        parts = (
+            [f"{self.too_tall} px too tall ({self.height} of {self.slide_height})"]
+            if self.too_tall
+            else []
+        )
         parts += [f"{self.too_wide} px too wide"] if self.too_wide else []
         return f"{where}: " + ", ".join(parts)
 
@@ -109,14 +113,18 @@ def offline(page) -> list[str]:
 def open_slideshow(page, base: str, token: str, relative: str) -> None:
     """Open notebook `relative` (e.g. notebooks/03_cnn.ipynb) as a RISE slideshow; wait for its first slide."""
     page.goto(f"{base}/rise/{relative}?token={token}")
-    page.wait_for_selector(".reveal .slides section.present section.present, .reveal .slides > section.present",
-                           timeout=START_S * 1000)
+    page.wait_for_selector(
+        ".reveal .slides section.present section.present, .reveal .slides > section.present",
+        timeout=START_S * 1000,
+    )
     page.wait_for_load_state("networkidle")
 
 
 def slide_ids(page) -> list[str]:
     """reveal's ids of every slide and sub-slide, in order (`slide-H-V`)."""
-    return page.evaluate("() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')].map(s => s.id)")
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')].map(s => s.id)"
+    )
 
 
 SHOW_JS = """(id) => {
@@ -129,9 +137,13 @@ SHOW_JS = """(id) => {
 def go_to(page, slide_id: str) -> None:
     """Show slide `slide_id` (through reveal's URL hash) and wait until its images have loaded and it stays."""
     page.wait_for_function(SHOW_JS, arg=slide_id, polling=300)
-    page.wait_for_function("(id) => [...document.getElementById(id).querySelectorAll('img')].every(i => i.complete)",
-                           arg=slide_id)
-    page.wait_for_timeout(500)  # RISE selects the slide's first code cell after 450 ms; reveal lays it out
+    page.wait_for_function(
+        "(id) => [...document.getElementById(id).querySelectorAll('img')].every(i => i.complete)",
+        arg=slide_id,
+    )
+    page.wait_for_timeout(
+        500
+    )  # RISE selects the slide's first code cell after 450 ms; reveal lays it out
     page.wait_for_function(SHOW_JS, arg=slide_id, polling=300)
 
 
@@ -142,7 +154,9 @@ def measure_deck(page, base: str, token: str, relative: str) -> list[SlideFit]:
     for slide_id in slide_ids(page):
         go_to(page, slide_id)
         size = page.evaluate(MEASURE_JS, slide_id)
-        fits.append(SlideFit(notebook=Path(relative).name, index=slide_id.removeprefix("slide-"), **size))
+        fits.append(
+            SlideFit(notebook=Path(relative).name, index=slide_id.removeprefix("slide-"), **size)
+        )
     return fits
 
 
@@ -191,13 +205,19 @@ def report(fits: list[SlideFit], everything: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("only", nargs="*", help="only notebooks whose file name starts with one of these")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "only", nargs="*", help="only notebooks whose file name starts with one of these"
+    )
     parser.add_argument("--all", action="store_true", help="list the slides that fit, too")
     args = parser.parse_args(argv)
     browser = find_browser()
     if not browser:
-        print("no Chromium or Chrome found: install one (Debian: apt-get install -y chromium) or set CHROME_PATH")
+        print(
+            "no Chromium or Chrome found: install one (Debian: apt-get install -y chromium) or set CHROME_PATH"
+        )
         return 2
     paths = notebook_paths(args.only)
     if not paths:

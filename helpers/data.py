@@ -13,16 +13,26 @@ import torch
 import torch.nn.functional as F
 from torchvision.datasets import MNIST
 
-from course_tools import mnist_files
-from course_tools.mnist_files import MnistDataError
-from course_tools.safe_files import locked
-
-from .settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, FAST_VAL_PER_CLASS, SEED, VAL_SIZE, data_dir, fast_mode
+from . import _mnist_files as mnist_files
+from ._mnist_files import MnistDataError
+from ._safe_files import locked
+from .settings import (
+    FAST_TEST_PER_CLASS,
+    FAST_TRAIN_PER_CLASS,
+    FAST_VAL_PER_CLASS,
+    SEED,
+    VAL_SIZE,
+    data_dir,
+    fast_mode,
+    mnist_mirror,
+)
 
 # The training set's pixel mean and standard deviation (after ToTensor), computed in notebook 01.
 MEAN = 0.1307
 STD = 0.3081
-BLANK = float((torch.zeros(()) - MEAN) / STD)  # blank paper (pixel 0) as normalised in float32, as the data is
+BLANK = float(
+    (torch.zeros(()) - MEAN) / STD
+)  # blank paper (pixel 0) as normalised in float32, as the data is
 Pair = tuple[torch.Tensor, torch.Tensor]  # images and their labels
 
 
@@ -39,10 +49,15 @@ def load_mnist(train: bool, transform=None) -> MNIST:
         warnings.warn(status.note, stacklevel=2)
     if status.source == "extracted":  # complete and verified: nothing to write, no lock needed
         return MNIST(str(root), train=train, download=False, transform=transform)
-    if not status.ready and status.source in ("folder", "mirror"):  # the same words as the environment check
-        raise MnistDataError(f"{status.found}.\n" + textwrap.fill(f"What to do: {status.fix}.", 100))
+    if not status.ready and status.source in (
+        "folder",
+        "mirror",
+    ):  # the same words as the environment check
+        raise MnistDataError(
+            f"{status.found}.\n" + textwrap.fill(f"What to do: {status.fix}.", 100)
+        )
     with locked(root / ".lock"):  # parallel processes never copy or extract at once
-        if (mirror := mnist_files.mirror_dir()) is not None:
+        if (mirror := mnist_mirror()) is not None:
             mnist_files.copy_from_mirror(mirror, raw)
         broken = mnist_files.set_aside_broken_files(raw) if raw.is_dir() else []
         try:
@@ -51,8 +66,10 @@ def load_mnist(train: bool, transform=None) -> MNIST:
             # `from None`: the chained urllib traceback would bury the one message a learner needs.
             raise MnistDataError(mnist_files.download_failed(raw, broken, error)) from None
     if not mnist_files.extracted_intact(raw):
-        raise MnistDataError(f"The extracted MNIST files in {raw} do not match their known md5 sums. "
-                             f"Delete the folder {raw} and run again.")
+        raise MnistDataError(
+            f"The extracted MNIST files in {raw} do not match their known md5 sums. "
+            f"Delete the folder {raw} and run again."
+        )
     return dataset
 
 
@@ -82,8 +99,9 @@ def denormalize(images: torch.Tensor) -> torch.Tensor:
     return (images * STD + MEAN).clamp(0, 1)
 
 
-def train_val_split(images: torch.Tensor, labels: torch.Tensor, val_fraction: float = 0.1,
-                    seed: int = SEED) -> tuple[Pair, Pair]:
+def train_val_split(
+    images: torch.Tensor, labels: torch.Tensor, val_fraction: float = 0.1, seed: int = SEED
+) -> tuple[Pair, Pair]:
     """A seeded random split into (train images, labels) and (validation images, labels)."""
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
     n_val = round(len(labels) * val_fraction)
@@ -95,7 +113,9 @@ def random_shift(images: torch.Tensor, max_shift: int, generator: torch.Generato
     """Each image moved by up to `max_shift` pixels down or up and right or left; blank paper fills the gap."""
     size, n = images.shape[-1], 2 * max_shift + 1
     padded = F.pad(images, [max_shift] * 4, value=BLANK)
-    offsets = torch.randint(0, n, (len(images), 2), generator=generator)  # where each 28x28 window starts
+    offsets = torch.randint(
+        0, n, (len(images), 2), generator=generator
+    )  # where each 28x28 window starts
     shifted = torch.empty_like(images)
     for top in range(n):
         for left in range(n):
@@ -107,14 +127,28 @@ def random_shift(images: torch.Tensor, max_shift: int, generator: torch.Generato
 class TensorLoader:
     """Mini-batches sliced from in-memory tensors; reshuffled (and, with `shift`, moved) anew each epoch."""
 
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int, shuffle: bool = True,
-                 seed: int = SEED, shift: int = 0) -> None:
+    def __init__(
+        self,
+        images: torch.Tensor,
+        labels: torch.Tensor,
+        batch_size: int,
+        shuffle: bool = True,
+        seed: int = SEED,
+        shift: int = 0,
+    ) -> None:
         if len(images) != len(labels):
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
-        self.images, self.labels, self.batch_size, self.shuffle = images, labels, batch_size, shuffle
+        self.images, self.labels, self.batch_size, self.shuffle = (
+            images,
+            labels,
+            batch_size,
+            shuffle,
+        )
         self.shift = shift  # data augmentation: move each image by up to `shift` pixels (0: never)
         self.generator = torch.Generator().manual_seed(seed)
-        self.shift_generator = torch.Generator().manual_seed(seed)  # apart: shifting leaves the batches as they were
+        self.shift_generator = torch.Generator().manual_seed(
+            seed
+        )  # apart: shifting leaves the batches as they were
 
     def __len__(self) -> int:
         return -(-len(self.labels) // self.batch_size)
@@ -124,7 +158,10 @@ class TensorLoader:
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
         for batch in order.split(self.batch_size):
             images = self.images[batch]
-            yield (random_shift(images, self.shift, self.shift_generator) if self.shift else images), self.labels[batch]
+            yield (
+                (random_shift(images, self.shift, self.shift_generator) if self.shift else images),
+                self.labels[batch],
+            )
 
 
 class Splits(NamedTuple):
@@ -141,11 +178,21 @@ class Splits(NamedTuple):
 def load_splits() -> Splits:
     """55,000 train / 5,000 validation (seeded split of the training set) and 10,000 test images; fast: subsets."""
     images, labels = to_tensors(load_mnist(train=True))
-    (train_x, train_y), (val_x, val_y) = train_val_split(images, labels, VAL_SIZE / len(labels), SEED)
+    (train_x, train_y), (val_x, val_y) = train_val_split(
+        images, labels, VAL_SIZE / len(labels), SEED
+    )
     test_x, test_y = to_tensors(load_mnist(train=False))
     if not fast_mode():
         return Splits(train_x, train_y, val_x, val_y, test_x, test_y)
     # Fast mode: the first images of each digit of each split (so each is a subset of its full split).
-    train, val, test = (balanced_indices(y, n) for y, n in
-                        ((train_y, FAST_TRAIN_PER_CLASS), (val_y, FAST_VAL_PER_CLASS), (test_y, FAST_TEST_PER_CLASS)))
-    return Splits(train_x[train], train_y[train], val_x[val], val_y[val], test_x[test], test_y[test])
+    train, val, test = (
+        balanced_indices(y, n)
+        for y, n in (
+            (train_y, FAST_TRAIN_PER_CLASS),
+            (val_y, FAST_VAL_PER_CLASS),
+            (test_y, FAST_TEST_PER_CLASS),
+        )
+    )
+    return Splits(
+        train_x[train], train_y[train], val_x[val], val_y[val], test_x[test], test_y[test]
+    )

@@ -1,6 +1,8 @@
-"""Pick the best device, name it, and wait for it to finish queued work."""
+"""Pick the best device, name it, wait for it to finish queued work, and time work on it."""
 
 from __future__ import annotations
+
+import time
 
 import torch
 
@@ -14,7 +16,9 @@ def pick_device(prefer: str | None = None) -> torch.device:
     """CUDA if present, then Apple MPS, then the CPU (or `prefer`, e.g. "cpu", when given)."""
     if prefer is not None:
         return torch.device(prefer)
-    return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_available() else "cpu")
+    return torch.device(
+        "cuda" if torch.cuda.is_available() else "mps" if mps_available() else "cpu"
+    )
 
 
 def describe_device(device: torch.device) -> str:
@@ -32,3 +36,19 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
     elif device.type == "mps":
         torch.mps.synchronize()
+
+
+class Timer:
+    """Context manager measuring wall seconds, synchronising the device at both ends."""
+
+    def __init__(self, device: torch.device | str = "cpu") -> None:
+        self.device, self.seconds = torch.device(device), 0.0
+
+    def __enter__(self) -> Timer:
+        synchronize(self.device)
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        synchronize(self.device)
+        self.seconds = time.perf_counter() - self._start

@@ -5,6 +5,7 @@ Each returns logits (nn.CrossEntropyLoss applies log-softmax); each layer is a n
 
 from __future__ import annotations
 
+import torch
 from torch import nn
 
 
@@ -13,14 +14,14 @@ class ANN(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.flatten = nn.Flatten()          # [B, 1, 28, 28] -> [B, 784]
-        self.fc1 = nn.Linear(28 * 28, 512)   # [B, 512]
+        self.flatten = nn.Flatten()  # [B, 1, 28, 28] -> [B, 784]
+        self.fc1 = nn.Linear(28 * 28, 512)  # [B, 512]
         self.relu1 = nn.ReLU()
-        self.drop1 = nn.Dropout(0.2)         # training only: zeroes 20% of the values at random
-        self.fc2 = nn.Linear(512, 256)       # [B, 256]
+        self.drop1 = nn.Dropout(0.2)  # training only: zeroes 20% of the values at random
+        self.fc2 = nn.Linear(512, 256)  # [B, 256]
         self.relu2 = nn.ReLU()
         self.drop2 = nn.Dropout(0.2)
-        self.fc3 = nn.Linear(256, 10)        # [B, 10] logits, one score per digit
+        self.fc3 = nn.Linear(256, 10)  # [B, 10] logits, one score per digit
 
     def forward(self, x):
         x = self.flatten(x)
@@ -34,18 +35,18 @@ class CompactCNN(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, kernel_size=3)    # [B, 1, 28, 28] -> [B, 6, 26, 26]
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=3)  # [B, 1, 28, 28] -> [B, 6, 26, 26]
         self.relu1 = nn.ReLU()
-        self.pool1 = nn.MaxPool2d(2)                   # [B, 6, 13, 13]
-        self.conv2 = nn.Conv2d(6, 16, kernel_size=3)   # [B, 16, 11, 11]
+        self.pool1 = nn.MaxPool2d(2)  # [B, 6, 13, 13]
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=3)  # [B, 16, 11, 11]
         self.relu2 = nn.ReLU()
-        self.pool2 = nn.MaxPool2d(2)                   # [B, 16, 5, 5] (odd row and column dropped)
-        self.flatten = nn.Flatten()                    # [B, 400]
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)          # [B, 120]
+        self.pool2 = nn.MaxPool2d(2)  # [B, 16, 5, 5] (odd row and column dropped)
+        self.flatten = nn.Flatten()  # [B, 400]
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)  # [B, 120]
         self.relu3 = nn.ReLU()
-        self.fc2 = nn.Linear(120, 84)                  # [B, 84]
+        self.fc2 = nn.Linear(120, 84)  # [B, 84]
         self.relu4 = nn.ReLU()
-        self.fc3 = nn.Linear(84, 10)                   # [B, 10] logits
+        self.fc3 = nn.Linear(84, 10)  # [B, 10] logits
 
     def forward(self, x):
         x = self.pool1(self.relu1(self.conv1(x)))
@@ -69,17 +70,17 @@ class LeNet5(nn.Module):
         # each channel: normalise, scale, shift
         self.bn1 = nn.BatchNorm2d(6)
         self.relu1 = nn.ReLU()
-        self.pool1 = nn.MaxPool2d(2)                                         # [B, 6, 14, 14]
-        self.conv2 = nn.Conv2d(6, 16, kernel_size=5, bias=False)             # [B, 16, 10, 10]
+        self.pool1 = nn.MaxPool2d(2)  # [B, 6, 14, 14]
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=5, bias=False)  # [B, 16, 10, 10]
         self.bn2 = nn.BatchNorm2d(16)
         self.relu2 = nn.ReLU()
-        self.pool2 = nn.MaxPool2d(2)                                         # [B, 16, 5, 5]
-        self.flatten = nn.Flatten()                                          # [B, 400]
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)                                # [B, 120]
+        self.pool2 = nn.MaxPool2d(2)  # [B, 16, 5, 5]
+        self.flatten = nn.Flatten()  # [B, 400]
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)  # [B, 120]
         self.relu3 = nn.ReLU()
-        self.fc2 = nn.Linear(120, 84)                                        # [B, 84]
+        self.fc2 = nn.Linear(120, 84)  # [B, 84]
         self.relu4 = nn.ReLU()
-        self.fc3 = nn.Linear(84, 10)                                         # [B, 10] logits
+        self.fc3 = nn.Linear(84, 10)  # [B, 10] logits
 
     def forward(self, x):
         x = self.pool1(self.relu1(self.bn1(self.conv1(x))))
@@ -104,3 +105,32 @@ def build_model(name: str) -> nn.Module:
 def count_parameters(model: nn.Module) -> int:
     """The number of trainable parameters."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def multiply_adds(model: nn.Module) -> int:
+    """Forward multiply-adds for one 28x28 image, counted by hooks on the Conv2d and Linear layers."""
+    total = 0
+
+    def count(module: nn.Module, inputs: object, output: torch.Tensor) -> None:
+        nonlocal total
+        if isinstance(module, nn.Linear):
+            per_output = module.in_features  # each output value reads every input once
+        else:
+            k_h, k_w = module.kernel_size
+            per_output = module.in_channels // module.groups * k_h * k_w
+        total += output[0].numel() * per_output  # output[0]: one image's outputs
+
+    hooks = [
+        m.register_forward_hook(count)
+        for m in model.modules()
+        if isinstance(m, (nn.Conv2d, nn.Linear))
+    ]
+    try:
+        with torch.no_grad():
+            was_training = model.training
+            model.eval()(torch.zeros(1, 1, 28, 28, device=next(model.parameters()).device))
+            model.train(was_training)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return total

@@ -26,7 +26,9 @@ class Recipe:
     lr: float
     one_cycle: bool = True  # True: OneCycleLR warms up to lr, then anneals; False: a constant lr
     warmup: float = 0.3  # the share of the steps OneCycleLR spends warming up to lr
-    shift: int = 0  # data augmentation: each training image moved by up to `shift` pixels, anew each epoch
+    shift: int = (
+        0  # data augmentation: each training image moved by up to `shift` pixels, anew each epoch
+    )
     seed: int = SEED
 
     def settings(self) -> dict[str, Any]:
@@ -44,36 +46,59 @@ def make_optimizer(model, lr, total_steps, warmup=0.3):
     Warm up to `lr` over `warmup` of the steps, then anneal towards zero.
     """
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps,
-                                                    pct_start=warmup)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=lr, total_steps=total_steps, pct_start=warmup
+    )
     return optimizer, scheduler
 
 
-def train_recipe(recipe: Recipe, device: torch.device, splits: Splits | None = None,
-                 verbose: bool = True) -> tuple[nn.Module, dict[str, Any]]:
+def train_recipe(
+    recipe: Recipe, device: torch.device, splits: Splits | None = None, verbose: bool = True
+) -> tuple[nn.Module, dict[str, Any]]:
     """Seed, build and train a model as `recipe` says (validation each epoch, test once at the end)."""
     seed_everything(recipe.seed)
     splits = splits if splits is not None else load_splits()
     model = build_model(recipe.model)
     n_epochs = epochs(recipe.epochs)
-    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=recipe.seed,
-                                 shift=recipe.shift)
+    train_loader = TensorLoader(
+        splits.train_x,
+        splits.train_y,
+        recipe.batch_size,
+        shuffle=True,
+        seed=recipe.seed,
+        shift=recipe.shift,
+    )
     val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
     loss_fn = nn.CrossEntropyLoss()
     if recipe.one_cycle:
-        optimizer, scheduler = make_optimizer(model, recipe.lr, n_epochs * len(train_loader), recipe.warmup)
+        optimizer, scheduler = make_optimizer(
+            model, recipe.lr, n_epochs * len(train_loader), recipe.warmup
+        )
     else:
         optimizer, scheduler = torch.optim.Adam(model.parameters(), lr=recipe.lr), None
-    history = fit(model, train_loader, val_loader, loss_fn, optimizer, n_epochs, device, scheduler, verbose)
+    history = fit(
+        model, train_loader, val_loader, loss_fn, optimizer, n_epochs, device, scheduler, verbose
+    )
     test_loader = TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False)
     _, test_accuracy = evaluate(model, test_loader, loss_fn, device)
-    return model, {"history": history, "val_accuracy": history["val_acc"][-1], "test_accuracy": test_accuracy,
-                   "train_seconds": sum(history["seconds"]), "device": describe_device(device),
-                   "settings": recipe.settings()}
+    return model, {
+        "history": history,
+        "val_accuracy": history["val_acc"][-1],
+        "test_accuracy": test_accuracy,
+        "train_seconds": sum(history["seconds"]),
+        "device": describe_device(device),
+        "settings": recipe.settings(),
+    }
 
 
-def load_or_train_recipe(name: str, recipe: Recipe, device: torch.device,
-                         splits: Splits | None = None) -> tuple[nn.Module, dict[str, Any]]:
+def load_or_train_recipe(
+    name: str, recipe: Recipe, device: torch.device, splits: Splits | None = None
+) -> tuple[nn.Module, dict[str, Any]]:
     """The model from checkpoint `name` when it matches `recipe`, else trained now and saved."""
-    return load_or_train(name, lambda: build_model(recipe.model), recipe.settings(),
-                         lambda: train_recipe(recipe, device, splits), device)
+    return load_or_train(
+        name,
+        lambda: build_model(recipe.model),
+        recipe.settings(),
+        lambda: train_recipe(recipe, device, splits),
+        device,
+    )

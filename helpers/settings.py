@@ -51,6 +51,12 @@ def course_folder(variable: str, default: str) -> Path:
     return (REPO_ROOT / path).resolve()  # an absolute path stays itself
 
 
+def mnist_mirror() -> Path | None:
+    """The MNIST_MIRROR folder (four MNIST archives used instead of the internet), or None when unset."""
+    value = os.environ.get("MNIST_MIRROR", "").strip()
+    return course_folder("MNIST_MIRROR", value) if value else None
+
+
 def data_dir() -> Path:
     """Where MNIST is stored: COURSE_DATA_DIR, else <repo>/data."""
     return course_folder("COURSE_DATA_DIR", "data")
@@ -59,14 +65,20 @@ def data_dir() -> Path:
 def checkpoint_dir() -> Path:
     """Where trained models are saved: COURSE_CHECKPOINT_DIR (else <repo>/checkpoints), plus fast/ in fast mode."""
     base = course_folder("COURSE_CHECKPOINT_DIR", "checkpoints")
-    return base / "fast" if fast_mode() else base  # a quick test run never overwrites a fully trained model
+    return (
+        base / "fast" if fast_mode() else base
+    )  # a quick test run never overwrites a fully trained model
 
 
 def describe_mode() -> str:
     """One line for a notebook to print: which mode is on and what it means."""
     if fast_mode():
-        return (f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training, {FAST_VAL_PER_CLASS * 10:,} validation "
-                f"and {FAST_TEST_PER_CLASS * 10:,} test images (balanced), {FAST_EPOCHS} epoch. "
-                "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing.")
-    return (f"Full course (COURSE_FAST=0): all 70,000 images, {TRAIN_SIZE:,} to train, {VAL_SIZE:,} to validate "
-            "and 10,000 to test.")
+        return (
+            f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training, {FAST_VAL_PER_CLASS * 10:,} validation "
+            f"and {FAST_TEST_PER_CLASS * 10:,} test images (balanced), {FAST_EPOCHS} epoch. "
+            "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing."
+        )
+    return (
+        f"Full course (COURSE_FAST=0): all 70,000 images, {TRAIN_SIZE:,} to train, {VAL_SIZE:,} to validate "
+        "and 10,000 to test."
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,29 +14,13 @@ import pandas as pd
 import torch
 from torch import nn
 
-from . import training  # a module reference: training imports Timer from here
 from .data import TensorLoader
-from .device import synchronize
+from .device import Timer
 from .models import build_model
 from .settings import SEED, TRAIN_SIZE
+from .training import train_one_epoch
 
 EPOCH_IMAGES = TRAIN_SIZE  # one epoch of the course's training split (notebook 01)
-
-
-class Timer:
-    """Context manager measuring wall seconds, synchronising the device at both ends."""
-
-    def __init__(self, device: torch.device | str = "cpu") -> None:
-        self.device, self.seconds = torch.device(device), 0.0
-
-    def __enter__(self) -> Timer:
-        synchronize(self.device)
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        synchronize(self.device)
-        self.seconds = time.perf_counter() - self._start
 
 
 @dataclass(frozen=True)
@@ -55,7 +38,9 @@ class Timing:
         return max(self.times) - min(self.times)
 
 
-def time_repeats(fn: Callable[[], object], device: torch.device | str, repeats: int = 5, warmup: int = 1) -> Timing:
+def time_repeats(
+    fn: Callable[[], object], device: torch.device | str, repeats: int = 5, warmup: int = 1
+) -> Timing:
     """Run `fn` `warmup` times untimed, then `repeats` times timed with device synchronisation."""
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
@@ -90,20 +75,31 @@ class Throughput:
         return images / self.images_per_second
 
 
-def training_throughput(model: nn.Module, batch_size: int, device: torch.device | str, steps: int = 20,
-                        repeats: int = 3, warmup: int = 1,
-                        data: tuple[torch.Tensor, torch.Tensor] | None = None) -> Throughput:
+def training_throughput(
+    model: nn.Module,
+    batch_size: int,
+    device: torch.device | str,
+    steps: int = 20,
+    repeats: int = 3,
+    warmup: int = 1,
+    data: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> Throughput:
     """Time `steps` steps of the course's train_one_epoch on `device` (random images unless `data` is given)."""
     device, n = torch.device(device), batch_size * steps
     generator = torch.Generator().manual_seed(0)  # timing does not care what the images show
-    images, labels = data or (torch.randn(n, 1, 28, 28, generator=generator), torch.randint(0, 10, (n,), generator=generator))
-    pick = torch.arange(n) % len(labels)  # exactly `steps` full batches, reusing images if there are too few
+    images, labels = data or (
+        torch.randn(n, 1, 28, 28, generator=generator),
+        torch.randint(0, 10, (n,), generator=generator),
+    )
+    pick = torch.arange(n) % len(
+        labels
+    )  # exactly `steps` full batches, reusing images if there are too few
     loader = TensorLoader(images[pick], labels[pick], batch_size, shuffle=True)
     model = model.to(device)
     loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step() -> None:
-        training.train_one_epoch(model, loader, loss_fn, optimizer, device)
+        train_one_epoch(model, loader, loss_fn, optimizer, device)
 
     return Throughput(batch_size, steps, time_repeats(step, device, repeats, warmup))
 
@@ -113,9 +109,16 @@ def steps_for(batch_size: int, images: int, min_steps: int = 2, max_steps: int =
     return int(np.clip(images // batch_size, min_steps, max_steps))
 
 
-def throughput_sweep(model_names: Sequence[str], batch_sizes: Sequence[int], devices: Sequence[torch.device],
-                     images: int = 4096, repeats: int = 3, warmup: int = 1,
-                     progress: Callable[[str], None] | None = print, max_steps: int = 100) -> pd.DataFrame:
+def throughput_sweep(
+    model_names: Sequence[str],
+    batch_sizes: Sequence[int],
+    devices: Sequence[torch.device],
+    images: int = 4096,
+    repeats: int = 3,
+    warmup: int = 1,
+    progress: Callable[[str], None] | None = print,
+    max_steps: int = 100,
+) -> pd.DataFrame:
     """Training throughput of each model on each device at each batch size, one row per measurement."""
     rows = []
     for device in devices:
@@ -123,13 +126,26 @@ def throughput_sweep(model_names: Sequence[str], batch_sizes: Sequence[int], dev
             for batch_size in batch_sizes:
                 torch.manual_seed(SEED)  # the same initial weights for every measurement
                 steps = steps_for(batch_size, images, max_steps=max_steps)
-                result = training_throughput(build_model(name), batch_size, device, steps, repeats, warmup)
-                rows.append({"model": name, "device": device.type, "batch_size": batch_size, "steps": result.steps,
-                             "median_s": result.timing.median, "spread_s": result.timing.spread,
-                             "images_per_s": result.images_per_second, "ms_per_step": 1000 * result.seconds_per_step,
-                             "s_per_epoch": result.seconds_per_epoch()})
+                result = training_throughput(
+                    build_model(name), batch_size, device, steps, repeats, warmup
+                )
+                rows.append(
+                    {
+                        "model": name,
+                        "device": device.type,
+                        "batch_size": batch_size,
+                        "steps": result.steps,
+                        "median_s": result.timing.median,
+                        "spread_s": result.timing.spread,
+                        "images_per_s": result.images_per_second,
+                        "ms_per_step": 1000 * result.seconds_per_step,
+                        "s_per_epoch": result.seconds_per_epoch(),
+                    }
+                )
                 if progress is not None:
-                    progress(f"{device.type:>4}  {name:<7} batch {batch_size:>5}: {result.images_per_second:9,.0f} images/s")
+                    progress(
+                        f"{device.type:>4}  {name:<7} batch {batch_size:>5}: {result.images_per_second:9,.0f} images/s"
+                    )
     return pd.DataFrame(rows)
 
 

@@ -18,7 +18,6 @@ import argparse
 import html
 import json
 import re
-import sys
 from pathlib import Path
 
 import jinja2
@@ -28,9 +27,14 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat import NotebookNode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # course_tools, when run as a script
 from course_tools.notebooks import (  # noqa: E402
-    NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, title, without_test_comments,
+    NOTEBOOKS,
+    ROOT,
+    images_relative_to,
+    notebook_paths,
+    read,
+    title,
+    without_test_comments,
 )
 
 TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"
@@ -95,13 +99,16 @@ course in JupyterLab (<code>uv run jupyter lab</code>).</p>
 
 def formulas_out(markdown: str, formulas: list[str]) -> str:
     """Markdown with each TeX formula ($$...$$, $...$; not in code) moved to `formulas` as MathML, a marker left."""
+
     def keep(mathml: str) -> str:
         formulas.append(mathml)
         return MATH_MARK.format(len(formulas) - 1)
 
     parts = CODE.split(markdown)
     for i in range(0, len(parts), 2):  # the even parts are outside code
-        text = DISPLAY_MATH.sub(lambda m: keep(latex_to_mathml(m.group(1).strip(), display="block")), parts[i])
+        text = DISPLAY_MATH.sub(
+            lambda m: keep(latex_to_mathml(m.group(1).strip(), display="block")), parts[i]
+        )
         parts[i] = INLINE_MATH.sub(lambda m: keep(latex_to_mathml(m.group(1))), text)
     return "".join(parts)
 
@@ -113,6 +120,7 @@ def formulas_in(page: str, formulas: list[str]) -> str:
 
 def nav_links(paths: list[Path], index: int) -> str:
     """The links of page `index`: the previous notebook, all notebooks, the next notebook."""
+
     def link(position: int, arrow_before: str = "", arrow_after: str = "") -> str:
         name = title(read(paths[position])) or paths[position].stem
         return f'<a href="{paths[position].stem}.html">{arrow_before}{html.escape(name)}{arrow_after}</a>'
@@ -144,7 +152,9 @@ def progress_html(model_id: str, state: dict) -> str | None:
         if child.get("model_name") == "HTMLModel":
             parts.append(values.get("value", ""))  # already HTML, written by tqdm
         elif child.get("model_name") in {"FloatProgressModel", "IntProgressModel"}:
-            parts.append(f'<progress value="{values.get("value", 0)}" max="{values.get("max", 100)}"></progress>')
+            parts.append(
+                f'<progress value="{values.get("value", 0)}" max="{values.get("max", 100)}"></progress>'
+            )
     if not any(p.startswith("<progress") for p in parts):
         return None
     return f'<div class="course-progress" style="font-family: monospace">{" ".join(parts)}</div>'
@@ -171,7 +181,9 @@ def static_widgets(nb: NotebookNode) -> NotebookNode:
 def make_exporter() -> HTMLExporter:
     """nbconvert's HTMLExporter (lab look) with images embedded and the course's page template."""
     exporter = HTMLExporter(
-        template_name="lab", extra_loaders=[jinja2.DictLoader({"course.html.j2": PAGE_TEMPLATE})], embed_images=True
+        template_name="lab",
+        extra_loaders=[jinja2.DictLoader({"course.html.j2": PAGE_TEMPLATE})],
+        embed_images=True,
     )
     exporter.template_file = "course.html.j2"
     return exporter
@@ -182,9 +194,14 @@ def build_page(path: Path, out: Path, exporter: HTMLExporter, nav: str = "") -> 
     formulas: list[str] = []
     nb = prepare(read(path), formulas)
     if not any(cell.get("outputs") for cell in nb.cells):
-        print(f"warning: {path.name} has no outputs; run `uv run python scripts/run_notebooks.py` first")
+        print(
+            f"warning: {path.name} has no outputs; run `uv run python scripts/run_notebooks.py` first"
+        )
     # nbconvert embeds only images below this path, so it is the course root, not notebooks/.
-    resources = {"metadata": {"path": str(path.parent.parent), "name": path.stem}, "course_nav": nav}
+    resources = {
+        "metadata": {"path": str(path.parent.parent), "name": path.stem},
+        "course_nav": nav,
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     target = out / f"{path.stem}.html"
     target.write_text(formulas_in(body, formulas), encoding="utf-8")
@@ -244,7 +261,11 @@ def index_row(path: Path, nb: NotebookNode, timings: dict[str, float]) -> str:
     )
 
 
-def index_page(paths: list[Path], timings: dict[str, float], title: str = "Image classification with PyTorch on MNIST") -> str:
+def index_page(
+    paths: list[Path],
+    timings: dict[str, float],
+    title: str = "Image classification with PyTorch on MNIST",
+) -> str:
     """The index page: the syllabus, with a link to each notebook's page and its time."""
     rows = "\n".join(index_row(p, nbformat.read(p, as_version=4), timings) for p in paths)
     note = (
@@ -266,8 +287,15 @@ def build_all(paths: list[Path], out: Path, timings_file: Path = TIMINGS) -> lis
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "html", help="output folder (default: build/html)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "build" / "html",
+        help="output folder (default: build/html)",
+    )
     args = parser.parse_args()
     paths = notebook_paths()
     if not paths:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# The check needs nothing installed: found from the course folder, it reports a missing torch itself.
+# The one sys.path edit in the course: this script must run with a plain `python3` in a fresh clone, where
+# nothing is installed yet, and report a missing torch itself; everything else imports the installed packages.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -22,7 +23,9 @@ def main() -> int:
     except ImportError as error:
         # Without the course package itself the check cannot even start: say what to do.
         print(f"PROBLEM  the course's package is not installed ({error}).")
-        print("         what to do: run `uv sync` in the course folder, then `uv run python scripts/check_environment.py`.")
+        print(
+            "         what to do: run `uv sync` in the course folder, then `uv run python scripts/check_environment.py`."
+        )
         print("\nVerdict: 1 problem: packages.")
         return 1
     return 0 if check_environment() else 1

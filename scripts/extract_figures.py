@@ -1,6 +1,6 @@
 """Save every figure stored in a notebook's outputs as PNG files, to look at them outside Jupyter.
 
-    uv run python scripts/extract_figures.py notebooks/03_cnn.ipynb /tmp/figures03
+uv run python scripts/extract_figures.py notebooks/03_cnn.ipynb /tmp/figures03
 """
 
 from __future__ import annotations

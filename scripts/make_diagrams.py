@@ -11,7 +11,6 @@ notebook 03 recomputes the convolution example below with numpy and F.conv2d.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import matplotlib
 
@@ -22,8 +21,7 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import ConnectionPatch, FancyArrowPatch, Rectangle  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-IMAGES = ROOT / "images"
+from course_tools.notebooks import IMAGES, ROOT  # noqa: E402
 
 DIGIT_INDEX = 0  # training image 0, a 5
 # The convolution example: a 7x7 crop of that digit (rows 12-18, columns 12-18: a diagonal stroke)
@@ -35,7 +33,14 @@ CONV_OUTPUT_AT = (1, 1)
 # The flattening example: a pixel on the digit's stroke (row, column)
 FLAT_PIXEL = (14, 14)
 
-BLUE, ORANGE, GREEN, RED, PURPLE, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#7f7f7f"
+BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#7f7f7f",
+)
 
 
 def load_digit(index: int = DIGIT_INDEX) -> np.ndarray:
@@ -52,13 +57,25 @@ def conv2d_valid(image: np.ndarray, kernel: np.ndarray, stride: int = 1) -> np.n
     out = np.zeros((n_out, n_out), dtype=np.int64)
     for i in range(n_out):
         for j in range(n_out):
-            window = image[i * stride : i * stride + k, j * stride : j * stride + k].astype(np.int64)
+            window = image[i * stride : i * stride + k, j * stride : j * stride + k].astype(
+                np.int64
+            )
             out[i, j] = int((window * kernel).sum())
     return out
 
 
-def _number_grid(ax, values: np.ndarray, x0: float, y0: float, cmap: str = "Greys", vmin=0, vmax=255,
-                 fontsize: float = 12, fmt: str = "{:d}", facecolors=None) -> None:
+def _number_grid(
+    ax,
+    values: np.ndarray,
+    x0: float,
+    y0: float,
+    cmap: str = "Greys",
+    vmin=0,
+    vmax=255,
+    fontsize: float = 12,
+    fmt: str = "{:d}",
+    facecolors=None,
+) -> None:
     """Draw a grid of numbered cells with its top-left corner at (x0, y0), one unit per cell (y grows down)."""
     norm = plt.Normalize(vmin, vmax)
     colormap = plt.get_cmap(cmap)
@@ -67,18 +84,33 @@ def _number_grid(ax, values: np.ndarray, x0: float, y0: float, cmap: str = "Grey
         for c in range(cols):
             v = values[r, c]
             face = facecolors[r][c] if facecolors is not None else colormap(norm(v))
-            ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, facecolor=face, edgecolor="#999999", linewidth=0.8))
+            ax.add_patch(
+                Rectangle(
+                    (x0 + c, y0 + r), 1, 1, facecolor=face, edgecolor="#999999", linewidth=0.8
+                )
+            )
             shade = norm(v) if facecolors is None else 0.0
             text_colour = "white" if (cmap == "Greys" and shade > 0.55) else "black"
-            ax.text(x0 + c + 0.5, y0 + r + 0.5, fmt.format(v), ha="center", va="center",
-                    fontsize=fontsize, color=text_colour)
+            ax.text(
+                x0 + c + 0.5,
+                y0 + r + 0.5,
+                fmt.format(v),
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color=text_colour,
+            )
 
 
-def _outline(ax, x: float, y: float, w: float, h: float, colour: str, lw: float = 3.5, **kw) -> None:
+def _outline(
+    ax, x: float, y: float, w: float, h: float, colour: str, lw: float = 3.5, **kw
+) -> None:
     ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor=colour, linewidth=lw, **kw))
 
 
-def _blank_axes(fig: Figure, xlim: tuple[float, float], ylim: tuple[float, float], rect=(0, 0, 1, 1)):
+def _blank_axes(
+    fig: Figure, xlim: tuple[float, float], ylim: tuple[float, float], rect=(0, 0, 1, 1)
+):
     """An axes without frame in grid units, y pointing down, equal aspect."""
     ax = fig.add_axes(rect)
     ax.set_xlim(*xlim)
@@ -100,7 +132,11 @@ def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> F
         "below": (r + 1, c, GREEN),
     }
     fig = plt.figure(figsize=(16, 8.3))
-    fig.suptitle("Flattening: a 28x28 image becomes a vector of 784 numbers, row after row", fontsize=19, y=0.98)
+    fig.suptitle(
+        "Flattening: a 28x28 image becomes a vector of 784 numbers, row after row",
+        fontsize=19,
+        y=0.98,
+    )
 
     # Left: the image with the chosen pixel and its four neighbours.
     img_ax = fig.add_axes((0.02, 0.42, 0.36, 0.49))
@@ -129,73 +165,149 @@ def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> F
         ("which ones were neighbours in the picture is lost.", "black"),
     ]
     for i, (line, colour) in enumerate(lines):
-        text_ax.text(0.0, 0.95 - i * 0.12, line, fontsize=16, color=colour, transform=text_ax.transAxes,
-                     fontweight="bold" if colour != "black" else "normal", va="top")
+        text_ax.text(
+            0.0,
+            0.95 - i * 0.12,
+            line,
+            fontsize=16,
+            color=colour,
+            transform=text_ax.transAxes,
+            fontweight="bold" if colour != "black" else "normal",
+            va="top",
+        )
 
     # Middle: a zoomed stretch of the vector around the pixel, cell by cell.
     half = 32
     lo, hi = idx - half, idx + half + 1
     flat = digit.reshape(-1)
     zoom_ax = fig.add_axes((0.02, 0.19, 0.96, 0.11))
-    zoom_ax.imshow(flat[lo:hi][None, :], cmap="gray_r", vmin=0, vmax=255, aspect="auto",
-                   extent=(lo - 0.5, hi - 0.5, 0.5, -0.5))
+    zoom_ax.imshow(
+        flat[lo:hi][None, :],
+        cmap="gray_r",
+        vmin=0,
+        vmax=255,
+        aspect="auto",
+        extent=(lo - 0.5, hi - 0.5, 0.5, -0.5),
+    )
     for x in range(lo, hi + 1):
         zoom_ax.axvline(x - 0.5, color="#bbbbbb", linewidth=0.6)
     marks = {idx: RED, idx - 1: ORANGE, idx + 1: ORANGE, idx - n: BLUE, idx + n: GREEN}
     for pos, colour in marks.items():
-        zoom_ax.add_patch(Rectangle((pos - 0.42, -0.45), 0.84, 0.9, fill=False, edgecolor=colour, linewidth=3.5))
+        zoom_ax.add_patch(
+            Rectangle((pos - 0.42, -0.45), 0.84, 0.9, fill=False, edgecolor=colour, linewidth=3.5)
+        )
     for row_start in range((lo // n + 1) * n, hi, n):
         zoom_ax.axvline(row_start - 0.5, color=PURPLE, linewidth=3)
-        zoom_ax.text(row_start - 0.3, -0.6, f"row {row_start // n} starts", fontsize=12, va="bottom", color=PURPLE)
+        zoom_ax.text(
+            row_start - 0.3,
+            -0.6,
+            f"row {row_start // n} starts",
+            fontsize=12,
+            va="bottom",
+            color=PURPLE,
+        )
     zoom_ax.set_xticks([idx - n, idx, idx + n])
     for label, colour in zip(zoom_ax.get_xticklabels(), (BLUE, RED, GREEN)):
         label.set_color(colour)
         label.set_fontweight("bold")
     zoom_ax.set_yticks([])
     zoom_ax.set_xlim(lo - 0.5, hi - 0.5)
-    zoom_ax.set_title(f"zoom: positions {lo} to {hi - 1} of the vector (one cell per pixel)", fontsize=14, pad=22)
+    zoom_ax.set_title(
+        f"zoom: positions {lo} to {hi - 1} of the vector (one cell per pixel)", fontsize=14, pad=22
+    )
 
     # Bottom: the whole vector, with the row boundaries.
     full_ax = fig.add_axes((0.02, 0.08, 0.96, 0.05))
-    full_ax.imshow(flat[None, :], cmap="gray_r", vmin=0, vmax=255, aspect="auto", extent=(-0.5, n * n - 0.5, 0.5, -0.5))
+    full_ax.imshow(
+        flat[None, :],
+        cmap="gray_r",
+        vmin=0,
+        vmax=255,
+        aspect="auto",
+        extent=(-0.5, n * n - 0.5, 0.5, -0.5),
+    )
     full_ax.set_xticks(range(0, n * n + 1, 112))
     full_ax.set_yticks([])
-    full_ax.set_xlabel("the whole vector: 784 numbers; each dark band is one image row's piece of the stroke", fontsize=14)
-    full_ax.add_patch(Rectangle((lo - 0.5, -0.5), hi - lo, 1, fill=False, edgecolor=PURPLE, linewidth=2.5))
+    full_ax.set_xlabel(
+        "the whole vector: 784 numbers; each dark band is one image row's piece of the stroke",
+        fontsize=14,
+    )
+    full_ax.add_patch(
+        Rectangle((lo - 0.5, -0.5), hi - lo, 1, fill=False, edgecolor=PURPLE, linewidth=2.5)
+    )
     for x_full, x_zoom in ((lo - 0.5, lo - 0.5), (hi - 0.5, hi - 0.5)):
-        fig.add_artist(ConnectionPatch((x_full, -0.5), (x_zoom, 0.5), "data", "data", axesA=full_ax, axesB=zoom_ax,
-                                       color=PURPLE, linewidth=1.5, linestyle="--"))
+        fig.add_artist(
+            ConnectionPatch(
+                (x_full, -0.5),
+                (x_zoom, 0.5),
+                "data",
+                "data",
+                axesA=full_ax,
+                axesB=zoom_ax,
+                color=PURPLE,
+                linewidth=1.5,
+                linestyle="--",
+            )
+        )
     return fig
 
 
-def draw_convolution(digit: np.ndarray, kernel: np.ndarray = EDGE_KERNEL, at: tuple[int, int] = CONV_OUTPUT_AT) -> Figure:
+def draw_convolution(
+    digit: np.ndarray, kernel: np.ndarray = EDGE_KERNEL, at: tuple[int, int] = CONV_OUTPUT_AT
+) -> Figure:
     """A 3x3 kernel over a 7x7 crop of real pixels: one output value worked out, and the output-size formula."""
-    crop = digit[CROP_TOP : CROP_TOP + CROP_SIZE, CROP_LEFT : CROP_LEFT + CROP_SIZE].astype(np.int64)
+    crop = digit[CROP_TOP : CROP_TOP + CROP_SIZE, CROP_LEFT : CROP_LEFT + CROP_SIZE].astype(
+        np.int64
+    )
     out = conv2d_valid(crop, kernel)
     k, n, n_out = kernel.shape[0], crop.shape[0], out.shape[0]
     i, j = at
     window = crop[i : i + k, j : j + k]
 
     fig = plt.figure(figsize=(16, 8))
-    fig.suptitle("Convolution: a 3x3 kernel slides over the image; each position gives one output number",
-                 fontsize=19, y=0.98)
+    fig.suptitle(
+        "Convolution: a 3x3 kernel slides over the image; each position gives one output number",
+        fontsize=19,
+        y=0.98,
+    )
     ax = _blank_axes(fig, (-0.5, 24.5), (-1.6, 11.4), rect=(0.01, 0.02, 0.98, 0.88))
 
     # input crop, with the kernel's first position (dashed) and the position worked out (red)
     _number_grid(ax, crop, 0, 0, fontsize=13)
-    ax.text(n / 2, -0.4, f"input: 7x7 pixels (0-255)\nrows {CROP_TOP}-{CROP_TOP + n - 1}, cols "
-            f"{CROP_LEFT}-{CROP_LEFT + n - 1} of a real 5", ha="center", va="bottom", fontsize=14)
+    ax.text(
+        n / 2,
+        -0.4,
+        f"input: 7x7 pixels (0-255)\nrows {CROP_TOP}-{CROP_TOP + n - 1}, cols "
+        f"{CROP_LEFT}-{CROP_LEFT + n - 1} of a real 5",
+        ha="center",
+        va="bottom",
+        fontsize=14,
+    )
     _outline(ax, 0.06, 0.06, k - 0.12, k - 0.12, GREY, lw=2.5, linestyle="--")
     _outline(ax, j, i, k, k, RED, lw=4)
-    ax.text(0, n + 0.25, "dashed: the kernel's first position; red: the position worked out below",
-            fontsize=12.5, va="top", color=GREY)
+    ax.text(
+        0,
+        n + 0.25,
+        "dashed: the kernel's first position; red: the position worked out below",
+        fontsize=12.5,
+        va="top",
+        color=GREY,
+    )
 
     # kernel
     kx = n + 1.5
-    kernel_colours = [[("#f4a6a6" if v < 0 else "#a6c8f4" if v > 0 else "#eeeeee") for v in row] for row in kernel]
+    kernel_colours = [
+        [("#f4a6a6" if v < 0 else "#a6c8f4" if v > 0 else "#eeeeee") for v in row] for row in kernel
+    ]
     _number_grid(ax, kernel, kx, 2, fontsize=15, facecolors=kernel_colours)
-    ax.text(kx + k / 2, 2 + k + 0.3, "kernel (3x3):\nits weights are\nlearned in training", ha="center", va="top",
-            fontsize=14)
+    ax.text(
+        kx + k / 2,
+        2 + k + 0.3,
+        "kernel (3x3):\nits weights are\nlearned in training",
+        ha="center",
+        va="top",
+        fontsize=14,
+    )
     ax.text(kx - 0.75, 3.5, "\u2217", ha="center", va="center", fontsize=30)  # the convolution star
     ax.text(kx + k + 0.75, 3.5, "=", ha="center", va="center", fontsize=30)
 
@@ -205,21 +317,64 @@ def draw_convolution(digit: np.ndarray, kernel: np.ndarray = EDGE_KERNEL, at: tu
     faces = [["#fde0dd" if (r, c) == at else "white" for c in range(n_out)] for r in range(n_out)]
     _number_grid(ax, out, ox, oy, fontsize=13, facecolors=faces)
     _outline(ax, ox + j, oy + i, 1, 1, RED, lw=4)
-    ax.text(ox + n_out / 2, oy - 0.4, f"output: {n_out}x{n_out} feature map", ha="center", va="bottom", fontsize=14)
-    ax.add_patch(FancyArrowPatch((j + k - 0.2, i), (ox + j + 0.3, oy + i), connectionstyle="arc3,rad=-0.3",
-                                 arrowstyle="-|>", mutation_scale=25, color=RED, linewidth=2))
+    ax.text(
+        ox + n_out / 2,
+        oy - 0.4,
+        f"output: {n_out}x{n_out} feature map",
+        ha="center",
+        va="bottom",
+        fontsize=14,
+    )
+    ax.add_patch(
+        FancyArrowPatch(
+            (j + k - 0.2, i),
+            (ox + j + 0.3, oy + i),
+            connectionstyle="arc3,rad=-0.3",
+            arrowstyle="-|>",
+            mutation_scale=25,
+            color=RED,
+            linewidth=2,
+        )
+    )
 
     # the arithmetic for the highlighted output
-    terms = [f"({kernel[r, c]:+d})\u00b7{window[r, c]}" for r in range(k) for c in range(k) if kernel[r, c] != 0]
+    terms = [
+        f"({kernel[r, c]:+d})\u00b7{window[r, c]}"
+        for r in range(k)
+        for c in range(k)
+        if kernel[r, c] != 0
+    ]
     y = n + 1.3
-    ax.text(0, y, "one output value = sum of (kernel weight x pixel under it):", fontsize=15, va="top")
-    ax.text(0, y + 1.0, " + ".join(terms) + f"  =  {out[i, j]}", fontsize=15, va="top", color=RED, fontweight="bold")
-    ax.text(0, y + 2.1, "(the zero weights drop out; nn.Conv2d also adds a learned bias, 0 here)", fontsize=13,
-            va="top", color=GREY)
-    ax.text(ox + n_out + 0.8, oy + 0.4, "Output size\n\nout = \u230a(n + 2p \u2212 k) / s\u230b + 1\n\n"
-            f"n = {n} (input), k = {k} (kernel)\np = 0 (padding), s = 1 (stride)\n\n"
-            f"out = (7 + 0 \u2212 3) / 1 + 1 = {n_out}", fontsize=14, va="top",
-            bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f3f3", edgecolor="#999999"))
+    ax.text(
+        0, y, "one output value = sum of (kernel weight x pixel under it):", fontsize=15, va="top"
+    )
+    ax.text(
+        0,
+        y + 1.0,
+        " + ".join(terms) + f"  =  {out[i, j]}",
+        fontsize=15,
+        va="top",
+        color=RED,
+        fontweight="bold",
+    )
+    ax.text(
+        0,
+        y + 2.1,
+        "(the zero weights drop out; nn.Conv2d also adds a learned bias, 0 here)",
+        fontsize=13,
+        va="top",
+        color=GREY,
+    )
+    ax.text(
+        ox + n_out + 0.8,
+        oy + 0.4,
+        "Output size\n\nout = \u230a(n + 2p \u2212 k) / s\u230b + 1\n\n"
+        f"n = {n} (input), k = {k} (kernel)\np = 0 (padding), s = 1 (stride)\n\n"
+        f"out = (7 + 0 \u2212 3) / 1 + 1 = {n_out}",
+        fontsize=14,
+        va="top",
+        bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f3f3", edgecolor="#999999"),
+    )
     return fig
 
 
@@ -234,8 +389,11 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
     small_faces = colours
 
     fig = plt.figure(figsize=(14, 7))
-    fig.suptitle("Pooling: each 2x2 window (stride 2) becomes one number, so 4x4 becomes 2x2",
-                 fontsize=19, y=0.98)
+    fig.suptitle(
+        "Pooling: each 2x2 window (stride 2) becomes one number, so 4x4 becomes 2x2",
+        fontsize=19,
+        y=0.98,
+    )
     ax = _blank_axes(fig, (-0.3, 15.0), (-0.6, 7.6), rect=(0.01, 0.02, 0.98, 0.88))
     _number_grid(ax, values, 0, 0.8, fontsize=20, facecolors=faces)
     for r in (0, 2):
@@ -245,27 +403,61 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
 
     b = blocks[0, 0]
     for y0, result, name, detail in (
-        (-0.3, max_out, "max pooling: nn.MaxPool2d(2)",
-         f"keeps the strongest response\nblue window: max({', '.join(map(str, b))}) = {b.max()}"),
-        (3.4, mean_out, "average pooling: nn.AvgPool2d(2)",
-         f"keeps the mean of the window\nblue window: ({' + '.join(map(str, b))}) / 4 = {b.mean():g}"),
+        (
+            -0.3,
+            max_out,
+            "max pooling: nn.MaxPool2d(2)",
+            f"keeps the strongest response\nblue window: max({', '.join(map(str, b))}) = {b.max()}",
+        ),
+        (
+            3.4,
+            mean_out,
+            "average pooling: nn.AvgPool2d(2)",
+            f"keeps the mean of the window\nblue window: ({' + '.join(map(str, b))}) / 4 = {b.mean():g}",
+        ),
     ):
         fmt = "{:d}" if result.dtype.kind in "iu" else "{:g}"
         _number_grid(ax, result, 7.0, y0 + 0.6, fontsize=20, facecolors=small_faces, fmt=fmt)
         ax.text(9.4, y0 + 0.9, name, ha="left", va="top", fontsize=16, fontweight="bold")
-        ax.text(9.4, y0 + 1.7, detail, ha="left", va="top", fontsize=14, color="#444444", linespacing=1.5)
-        ax.add_patch(FancyArrowPatch((4.3, 2.8), (6.8, y0 + 1.6), arrowstyle="-|>", mutation_scale=22,
-                                     color=GREY, linewidth=2))
-    ax.text(0, 6.6, "Pooling has no weights to learn. It shrinks each feature map (fewer numbers for the next layer)\n"
-            "and makes the network less sensitive to small shifts of the digit.", fontsize=14, va="top")
+        ax.text(
+            9.4,
+            y0 + 1.7,
+            detail,
+            ha="left",
+            va="top",
+            fontsize=14,
+            color="#444444",
+            linespacing=1.5,
+        )
+        ax.add_patch(
+            FancyArrowPatch(
+                (4.3, 2.8),
+                (6.8, y0 + 1.6),
+                arrowstyle="-|>",
+                mutation_scale=22,
+                color=GREY,
+                linewidth=2,
+            )
+        )
+    ax.text(
+        0,
+        6.6,
+        "Pooling has no weights to learn. It shrinks each feature map (fewer numbers for the next layer)\n"
+        "and makes the network less sensitive to small shifts of the digit.",
+        fontsize=14,
+        va="top",
+    )
     return fig
 
 
 def draw_lenet() -> Figure:
     """LeNet-5 as used in the course: feature-map stacks and fully connected layers, each with its shape."""
     fig = plt.figure(figsize=(18, 6))
-    fig.suptitle("LeNet-5 (LeCun et al., 1998) as in this course: shapes are channels x height x width",
-                 fontsize=19, y=0.98)
+    fig.suptitle(
+        "LeNet-5 (LeCun et al., 1998) as in this course: shapes are channels x height x width",
+        fontsize=19,
+        y=0.98,
+    )
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.88))
     ax.set_xlim(0, 38)
     ax.set_ylim(-5.4, 3.4)
@@ -278,22 +470,65 @@ def draw_lenet() -> Figure:
         step = 0.22
         for d in range(shown):
             off = d * step
-            ax.add_patch(Rectangle((x + off, -size / 2 + off), size, size, facecolor=colour, edgecolor="black",
-                                   linewidth=1.2))
+            ax.add_patch(
+                Rectangle(
+                    (x + off, -size / 2 + off),
+                    size,
+                    size,
+                    facecolor=colour,
+                    edgecolor="black",
+                    linewidth=1.2,
+                )
+            )
         right = x + (shown - 1) * step + size
-        ax.text((x + right) / 2, -size / 2 - 0.5, label, ha="center", va="top", fontsize=15, fontweight="bold")
+        ax.text(
+            (x + right) / 2,
+            -size / 2 - 0.5,
+            label,
+            ha="center",
+            va="top",
+            fontsize=15,
+            fontweight="bold",
+        )
         return right
 
     def vector(x: float, length: float, colour: str, label: str) -> float:
-        ax.add_patch(Rectangle((x, -length / 2), 0.55, length, facecolor=colour, edgecolor="black", linewidth=1.2))
-        ax.text(x + 0.275, -length / 2 - 0.5, label, ha="center", va="top", fontsize=15, fontweight="bold")
+        ax.add_patch(
+            Rectangle(
+                (x, -length / 2), 0.55, length, facecolor=colour, edgecolor="black", linewidth=1.2
+            )
+        )
+        ax.text(
+            x + 0.275,
+            -length / 2 - 0.5,
+            label,
+            ha="center",
+            va="top",
+            fontsize=15,
+            fontweight="bold",
+        )
         return x + 0.55
 
     def arrow(x0: float, x1: float, text: str, colour: str = "black") -> None:
-        ax.add_patch(FancyArrowPatch((x0 + 0.15, 0), (x1 - 0.15, 0), arrowstyle="-|>", mutation_scale=20,
-                                     color=colour, linewidth=2))
-        ax.text((x0 + x1) / 2, 1.0 if "\n" not in text else 1.2, text, ha="center", va="bottom", fontsize=12.5,
-                color=colour)
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0 + 0.15, 0),
+                (x1 - 0.15, 0),
+                arrowstyle="-|>",
+                mutation_scale=20,
+                color=colour,
+                linewidth=2,
+            )
+        )
+        ax.text(
+            (x0 + x1) / 2,
+            1.0 if "\n" not in text else 1.2,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=12.5,
+            color=colour,
+        )
 
     conv_c, pool_c, fc_c = "#a6c8f4", "#b5e3a8", "#f9c38c"
     x = 0.3
@@ -325,11 +560,23 @@ def draw_lenet() -> Figure:
     x = right + 1.6
     arrow(right, x, "linear", ORANGE)
     right = vector(x, 1.2, "#f4a6a6", "10")
-    ax.text(right + 0.3, 0, "scores\n(logits)\nfor the\ndigits 0-9", ha="left", va="center", fontsize=13)
+    ax.text(
+        right + 0.3, 0, "scores\n(logits)\nfor the\ndigits 0-9", ha="left", va="center", fontsize=13
+    )
 
     for x0, x1, colour, text in (
-        (0.3, features_end, BLUE, "feature extractor (model.features): convolutions find local patterns, pooling halves the size"),
-        (classifier_start, right, ORANGE, "classifier (model.classifier): 400 numbers -> 10 scores"),
+        (
+            0.3,
+            features_end,
+            BLUE,
+            "feature extractor (model.features): convolutions find local patterns, pooling halves the size",
+        ),
+        (
+            classifier_start,
+            right,
+            ORANGE,
+            "classifier (model.classifier): 400 numbers -> 10 scores",
+        ),
     ):
         ax.plot([x0, x0, x1, x1], [-4.2, -4.5, -4.5, -4.2], color=colour, linewidth=2)
         ax.text((x0 + x1) / 2, -4.75, text, ha="center", va="top", fontsize=13.5, color=colour)

@@ -19,16 +19,18 @@ import nbformat
 from nbclient import NotebookClient
 
 from course_tools.memory import PeakMemory
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from course_tools.notebooks import NOTEBOOKS, ROOT, notebook_paths
 
 
 def execute(path: Path, timeout: int) -> dict[str, float]:
     """Run one notebook in place in a fresh kernel; return its wall seconds and peak kernel memory."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}, store_widget_state=True
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        store_widget_state=True,
     )
     start = time.perf_counter()
     try:
@@ -41,19 +43,28 @@ def execute(path: Path, timeout: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("only", nargs="*", help="run only notebooks whose file name starts with one of these")
-    parser.add_argument("--fast", action="store_true", help="fast mode (COURSE_FAST=1) instead of the full course")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "only", nargs="*", help="run only notebooks whose file name starts with one of these"
+    )
+    parser.add_argument(
+        "--fast", action="store_true", help="fast mode (COURSE_FAST=1) instead of the full course"
+    )
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     args = parser.parse_args()
     os.environ["COURSE_FAST"] = "1" if args.fast else "0"
-    paths = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not args.only or p.name.startswith(tuple(args.only)))
+    paths = notebook_paths(args.only or None)
     results: dict[str, dict[str, float]] = {}
     total_start = time.perf_counter()
     for path in paths:
         print(f"running {path.name} ...", flush=True)
         results[path.name] = execute(path, args.timeout)
-        print(f"  {results[path.name]['seconds']:7.1f} s   peak kernel memory {results[path.name]['peak_rss_mb']:7.0f} MB", flush=True)
+        print(
+            f"  {results[path.name]['seconds']:7.1f} s   peak kernel memory {results[path.name]['peak_rss_mb']:7.0f} MB",
+            flush=True,
+        )
     total = time.perf_counter() - total_start
     print(f"all {len(paths)} notebooks: {total:.1f} s ({total / 60:.1f} min)")
     out = ROOT / "benchmarks" / "results" / f"notebooks_{'fast' if args.fast else 'full'}.json"
@@ -61,7 +72,16 @@ def main() -> None:
     # Merge with earlier runs, so timing one notebook keeps the others' figures.
     previous = json.loads(out.read_text())["notebooks"] if out.is_file() else {}
     merged = previous | results
-    out.write_text(json.dumps({"total_seconds": round(sum(r["seconds"] for r in merged.values()), 1), "notebooks": merged}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "total_seconds": round(sum(r["seconds"] for r in merged.values()), 1),
+                "notebooks": merged,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from pathlib import Path
 from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # course_tools, when run as a script
 from course_tools.notebooks import (  # noqa: E402
     IMAGES, NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, without_test_comments, write,
 )

@@ -15,14 +15,14 @@ import os
 
 import pytest
 
-from course_tools.jupyter import (  # noqa: F401 (REPO_ROOT, launch and running_lab: re-exported for the tests)
+from course_tools.jupyter import (  # noqa: F401 (launch and running_lab: re-exported for the tests)
     BROWSER_NAMES,
-    ROOT as REPO_ROOT,
-    START_S as SERVER_START_S,
     find_browser,
     launch,
     running_lab,
 )
+from course_tools.jupyter import START_S as SERVER_START_S
+from helpers.settings import REPO_ROOT  # noqa: F401 (re-exported for the tests)
 
 HOW_TO_INSTALL = (
     "install Chromium or Google Chrome (Debian/Ubuntu: `sudo apt-get install -y chromium`; or "
@@ -40,10 +40,17 @@ def require_browser() -> str:
     """The browser's path when COURSE_BROWSER_TESTS=1 (fail if none); otherwise skip, saying how to run them."""
     path = find_browser()
     if not browser_tests_required():
-        found = f"they would use {path}" if path else f"no Chromium or Chrome found: {HOW_TO_INSTALL}"
-        pytest.skip(f"browser tests run only with COURSE_BROWSER_TESTS=1, as CI's .ci/run sets ({found})")
+        found = (
+            f"they would use {path}" if path else f"no Chromium or Chrome found: {HOW_TO_INSTALL}"
+        )
+        pytest.skip(
+            f"browser tests run only with COURSE_BROWSER_TESTS=1, as CI's .ci/run sets ({found})"
+        )
     if not path:
-        pytest.fail(f"COURSE_BROWSER_TESTS=1 but no Chromium or Chrome was found: {HOW_TO_INSTALL}.", pytrace=False)
+        pytest.fail(
+            f"COURSE_BROWSER_TESTS=1 but no Chromium or Chrome was found: {HOW_TO_INSTALL}.",
+            pytrace=False,
+        )
     return path
 
 
@@ -52,8 +59,12 @@ def open_notebook(page, base: str, token: str, relative: str, cells: int | None 
     page.set_default_timeout(SERVER_START_S * 1000)
     page.goto(f"{base}/lab/tree/{relative}?token={token}")
     if cells is not None:  # JupyterLab adds cells in batches
-        page.wait_for_function("(n) => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= n", arg=cells)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]')  # the kernel is up
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= n", arg=cells
+        )
+    page.wait_for_selector(
+        '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
+    )  # the kernel is up
 
 
 def clear_outputs(page) -> None:

@@ -18,7 +18,7 @@ def good_archives() -> Path:
 @pytest.fixture
 def mirror_copy(tmp_path, good_archives) -> Path:
     """A writable mirror folder holding copies of the four archives."""
-    from course_tools.mnist_files import ARCHIVES
+    from helpers._mnist_files import ARCHIVES
 
     mirror = tmp_path / "mirror"
     mirror.mkdir()

@@ -27,7 +27,9 @@ class Fixed(torch.nn.Module):
 
 def test_predict_returns_argmax_and_its_probability():
     logits = torch.tensor([[0.0, 2.0, 0.0], [3.0, 0.0, 0.0]])
-    predicted, confidence = analysis.predict(Fixed(logits), torch.zeros(2, 1, 28, 28), torch.device("cpu"))
+    predicted, confidence = analysis.predict(
+        Fixed(logits), torch.zeros(2, 1, 28, 28), torch.device("cpu")
+    )
     assert predicted.tolist() == [1, 0]
     assert torch.allclose(confidence, torch.softmax(logits, 1).max(1).values)
 
@@ -84,7 +86,9 @@ def test_capture_activations_records_each_stage_and_removes_hooks():
 def test_hooks_are_removed_even_when_the_forward_pass_fails():
     model = LeNet5()
     with pytest.raises(RuntimeError):
-        analysis.capture_activations(model, STAGES, torch.zeros(1, 3, 28, 28))  # wrong channel count
+        analysis.capture_activations(
+            model, STAGES, torch.zeros(1, 3, 28, 28)
+        )  # wrong channel count
     assert all(not m._forward_hooks for m in model.modules())
 
 

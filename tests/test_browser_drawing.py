@@ -8,7 +8,15 @@ import hashlib
 import re
 
 import nbformat
-from browser import REPO_ROOT, clear_outputs, launch, open_notebook, require_browser, run_cells_above, running_lab
+from browser import (
+    REPO_ROOT,
+    clear_outputs,
+    launch,
+    open_notebook,
+    require_browser,
+    run_cells_above,
+    running_lab,
+)
 
 NOTEBOOK = "notebooks/08_your_handwriting.ipynb"
 SEVEN = [(0.25, 0.2), (0.75, 0.22), (0.45, 0.85)]  # one stroke, as fractions of the canvas
@@ -16,7 +24,11 @@ SEVEN = [(0.25, 0.2), (0.75, 0.22), (0.45, 0.85)]  # one stroke, as fractions of
 
 def widget_cell(nb: nbformat.NotebookNode) -> int:
     """Index of the cell that shows the drawing pad."""
-    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.startswith("pad = DrawingPad"))
+    return next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and c.source.startswith("pad = DrawingPad")
+    )
 
 
 def draw(page, canvas, points: list[tuple[float, float]], steps: int = 12) -> None:
@@ -70,4 +82,6 @@ def test_draw_a_digit_and_see_the_prediction(tmp_path):
             )
         finally:
             browser.close()
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == before, f"{NOTEBOOK} was modified on disk by the test"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before, (
+        f"{NOTEBOOK} was modified on disk by the test"
+    )

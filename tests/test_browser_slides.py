@@ -6,10 +6,10 @@ Like every browser test, they run with COURSE_BROWSER_TESTS=1 (as `.ci/run` sets
 
 from __future__ import annotations
 
+from browser import require_browser
+
 from course_tools import slide_fit
 from course_tools.notebooks import ROOT, notebook_paths
-
-from browser import require_browser
 
 DECK = "notebooks/03_cnn.ipynb"  # the notebook with the course's formula
 
@@ -18,10 +18,19 @@ def test_rise_slideshow_offline(tmp_path):
     browser = require_browser()
     from playwright.sync_api import sync_playwright
 
-    shots = [tmp_path / "rise_first_slide.png", tmp_path / "rise_next_slide.png", tmp_path / "rise_formula.png"]
-    root = slide_fit.course_copy([ROOT / DECK], tmp_path / "course")  # a slideshow may save: never the course's
+    shots = [
+        tmp_path / "rise_first_slide.png",
+        tmp_path / "rise_next_slide.png",
+        tmp_path / "rise_formula.png",
+    ]
+    root = slide_fit.course_copy(
+        [ROOT / DECK], tmp_path / "course"
+    )  # a slideshow may save: never the course's
     (tmp_path / "state").mkdir()
-    with slide_fit.running_lab(tmp_path / "state", root) as (base, token), sync_playwright() as playwright:
+    with (
+        slide_fit.running_lab(tmp_path / "state", root) as (base, token),
+        sync_playwright() as playwright,
+    ):
         chromium = slide_fit.launch(playwright, browser)
         try:
             page = chromium.new_page(viewport=slide_fit.VIEWPORT)
@@ -59,7 +68,9 @@ def test_rise_slideshow_offline(tmp_path):
 
 
 def test_every_slide_fits_1280x720():
-    browser = require_browser()  # minutes of browser work; or `uv run python -m course_tools.slide_fit`
+    browser = (
+        require_browser()
+    )  # minutes of browser work; or `uv run python -m course_tools.slide_fit`
     fits = slide_fit.measure_course(notebook_paths(), browser)
     assert {f.notebook for f in fits} == {p.name for p in notebook_paths()}
     assert all(f.slide_height > 0 and f.slide_width > 0 for f in fits)
@@ -75,7 +86,12 @@ def test_slide_fit_arithmetic():
         slide_fit.SlideFit("01_x.ipynb", "1-1", "Wide", 722, 1280, 720, 1280, 155),
     ]
     assert [f.fits for f in fits] == [True, False, False]
-    assert (fits[1].too_tall, fits[1].too_wide, fits[2].too_tall, fits[2].too_wide) == (363, 0, 0, 155)
+    assert (fits[1].too_tall, fits[1].too_wide, fits[2].too_tall, fits[2].too_wide) == (
+        363,
+        0,
+        0,
+        155,
+    )
     text = slide_fit.report(fits)
     assert "01_x.ipynb slide 1-0 '1. Tall': 363 px too tall (1083 of 720)" in text
     assert "01_x.ipynb slide 1-1 'Wide': 155 px too wide" in text

@@ -18,8 +18,11 @@ from helpers.checkpoints import (
 from helpers.models import CompactCNN, LeNet5
 
 META = {
-    "val_accuracy": 0.985, "test_accuracy": 0.99, "train_seconds": 12.5,
-    "history": {"val_acc": [0.98, 0.985]}, "device": "cpu",
+    "val_accuracy": 0.985,
+    "test_accuracy": 0.99,
+    "train_seconds": 12.5,
+    "history": {"val_acc": [0.98, 0.985]},
+    "device": "cpu",
 }
 CPU = torch.device("cpu")
 
@@ -57,16 +60,21 @@ def tiny_train(calls: list | None = None):
 
 # --- saving and loading -------------------------------------------------------------------
 
+
 def test_round_trip_keeps_weights_and_metadata(tmp_path):
     model = LeNet5()
     save_checkpoint(tmp_path / "m.pt", model, META)
     other = LeNet5()
     meta = load_checkpoint(tmp_path / "m.pt", other, "cpu")
     assert meta == META and same_weights(model, other)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == ["m.pt"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == [
+        "m.pt"
+    ]  # no temporary left
     mask = os.umask(0)
     os.umask(mask)
-    assert (tmp_path / "m.pt").stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file, not a private temp
+    assert (
+        tmp_path / "m.pt"
+    ).stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file, not a private temp
 
 
 @pytest.mark.parametrize("missing", ["val_accuracy", "test_accuracy", "train_seconds"])
@@ -121,6 +129,7 @@ def test_failed_save_leaves_the_previous_checkpoint_intact(tmp_path, monkeypatch
 
 # --- load_or_train: never wrong -----------------------------------------------------------
 
+
 def test_load_or_train_trains_once_then_loads(checkpoint_folder):
     calls = []
     settings = {"lr": 1e-3}
@@ -143,11 +152,15 @@ def test_metadata_is_read_before_any_model_is_built(checkpoint_folder):
     assert built == []  # settings differ: no model was built, nothing loaded into one
 
 
-def test_model_trained_in_place_of_a_rejected_checkpoint_equals_one_from_an_empty_folder(tmp_path, monkeypatch):
+def test_model_trained_in_place_of_a_rejected_checkpoint_equals_one_from_an_empty_folder(
+    tmp_path, monkeypatch
+):
     stale = tmp_path / "stale"
     stale.mkdir()
     trained_elsewhere = nn.Linear(4, 3)
-    nn.init.constant_(trained_elsewhere.weight, 7.0)  # "full mode" weights where the fast ones belong
+    nn.init.constant_(
+        trained_elsewhere.weight, 7.0
+    )  # "full mode" weights where the fast ones belong
     save_checkpoint(stale / "m.pt", trained_elsewhere, META | {"settings": {"fast": False}})
     monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(stale))
     replaced, _ = load_or_train("m", tiny_build, {"fast": True}, tiny_train, CPU)
@@ -199,6 +212,7 @@ def test_unreadable_checkpoint_is_kept_not_deleted(checkpoint_folder, capsys):
 
 # --- the folder is checked before training ------------------------------------------------
 
+
 def test_checkpoint_folder_that_is_a_file_fails_before_training(tmp_path, monkeypatch):
     file = tmp_path / "a-file"
     file.write_text("")
@@ -210,7 +224,9 @@ def test_checkpoint_folder_that_is_a_file_fails_before_training(tmp_path, monkey
 
 
 def test_unwritable_checkpoint_folder_fails_before_training(monkeypatch):
-    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", "/proc/course-checkpoints")  # unwritable, even for root
+    monkeypatch.setenv(
+        "COURSE_CHECKPOINT_DIR", "/proc/course-checkpoints"
+    )  # unwritable, even for root
     calls = []
     with pytest.raises(CheckpointError, match="cannot be written.*COURSE_CHECKPOINT_DIR"):
         load_or_train("m", tiny_build, {}, lambda: tiny_train(calls), CPU)
@@ -223,7 +239,9 @@ def test_read_only_checkpoint_folder_fails_before_training(tmp_path, monkeypatch
     folder.chmod(0o555)
     monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(folder))
     if os.access(folder, os.W_OK) and os.geteuid() == 0:
-        folder.chmod(0o755)  # root writes anyway: simulate the read-only folder where the probe writes
+        folder.chmod(
+            0o755
+        )  # root writes anyway: simulate the read-only folder where the probe writes
         import tempfile
 
         def refuse(*args, **kwargs):
@@ -236,13 +254,19 @@ def test_read_only_checkpoint_folder_fails_before_training(tmp_path, monkeypatch
     assert calls == []
 
 
-def test_matching_checkpoint_loads_from_a_read_only_folder_but_a_stale_one_is_not_moved(checkpoint_folder, monkeypatch):
+def test_matching_checkpoint_loads_from_a_read_only_folder_but_a_stale_one_is_not_moved(
+    checkpoint_folder, monkeypatch
+):
     import helpers.checkpoints
 
     model, _ = load_or_train("m", tiny_build, {"lr": 1}, tiny_train, CPU)
-    monkeypatch.setattr(helpers.checkpoints, "folder_problem", lambda folder: f"{folder} is read-only")
+    monkeypatch.setattr(
+        helpers.checkpoints, "folder_problem", lambda folder: f"{folder} is read-only"
+    )
     calls = []
-    loaded, _ = load_or_train("m", tiny_build, {"lr": 1}, lambda: tiny_train(calls), CPU)  # a shared copy
+    loaded, _ = load_or_train(
+        "m", tiny_build, {"lr": 1}, lambda: tiny_train(calls), CPU
+    )  # a shared copy
     assert same_weights(model, loaded) and calls == []
     before = (checkpoint_folder / "m.pt").read_bytes()
     with pytest.raises(CheckpointError, match="read-only.*COURSE_CHECKPOINT_DIR"):
@@ -252,6 +276,7 @@ def test_matching_checkpoint_loads_from_a_read_only_folder_but_a_stale_one_is_no
 
 
 # --- concurrency: real processes ----------------------------------------------------------
+
 
 def _writer(folder: str, seed: int, saves: int, errors) -> None:
     try:
@@ -282,7 +307,9 @@ def test_concurrent_writers_and_a_reader_never_fail_or_see_a_broken_file(tmp_pat
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     errors, stop = context.Queue(), context.Event()
     reader = context.Process(target=_reader, args=(str(tmp_path), stop, errors))
-    writers = [context.Process(target=_writer, args=(str(tmp_path), seed, 40, errors)) for seed in range(3)]
+    writers = [
+        context.Process(target=_writer, args=(str(tmp_path), seed, 40, errors)) for seed in range(3)
+    ]
     reader.start()
     for w in writers:
         w.start()
@@ -303,6 +330,7 @@ def test_concurrent_writers_and_a_reader_never_fail_or_see_a_broken_file(tmp_pat
 
 # --- seeding on every training path: notebook 05's CNN is notebook 03's -------------------
 
+
 def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_path, monkeypatch):
     """Notebook 03 trains with train_recipe; 05 and 06 call load_or_train_recipe: the same settings give the same model."""
     from dataclasses import replace
@@ -319,6 +347,8 @@ def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_pat
     in_03, _ = train_recipe(recipe, CPU, splits, verbose=False)
     torch.rand(1000)  # whatever ran before in the notebook must not matter
     in_05, meta = load_or_train_recipe("cnn", recipe, CPU, splits)  # empty folder: trained now
-    in_06, _ = load_or_train_recipe("cnn", recipe, CPU, splits)  # loaded from the checkpoint 05 saved
+    in_06, _ = load_or_train_recipe(
+        "cnn", recipe, CPU, splits
+    )  # loaded from the checkpoint 05 saved
     assert same_weights(in_03, in_05) and same_weights(in_03, in_06)
     assert meta["settings"] == recipe.settings()

@@ -5,10 +5,8 @@ import gzip
 import pytest
 import torch
 
-from helpers.settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS
-
-from course_tools import mnist_files
-from course_tools.mnist_files import ARCHIVES, EXTRACTED_BYTES, EXTRACTED_MD5, copy_from_mirror, mirror_dir
+from helpers import _mnist_files as mnist_files
+from helpers._mnist_files import ARCHIVES, EXTRACTED_BYTES, EXTRACTED_MD5, copy_from_mirror
 from helpers.data import (
     BLANK,
     MnistDataError,
@@ -21,6 +19,7 @@ from helpers.data import (
     raw_dir,
     train_val_split,
 )
+from helpers.settings import FAST_TEST_PER_CLASS, FAST_TRAIN_PER_CLASS, mnist_mirror
 
 
 def truncate(path, keep=1000):
@@ -30,7 +29,10 @@ def truncate(path, keep=1000):
 
 # --- loading through a mirror -------------------------------------------------------------
 
-def test_mirror_gives_both_splits_without_network(empty_data_dir, mirror_copy, no_network, monkeypatch):
+
+def test_mirror_gives_both_splits_without_network(
+    empty_data_dir, mirror_copy, no_network, monkeypatch
+):
     monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
     train, test = load_mnist(train=True), load_mnist(train=False)
     assert (len(train), len(test)) == (60_000, 10_000)
@@ -46,6 +48,7 @@ def test_data_root_does_not_depend_on_working_directory(tmp_path, monkeypatch):
 
 
 # --- bad input: each gets one clear message -----------------------------------------------
+
 
 def test_no_network_no_mirror_names_both_fixes(empty_data_dir, no_network):
     with pytest.raises(MnistDataError) as info:
@@ -69,7 +72,9 @@ def test_mirror_missing_an_archive_names_it(empty_data_dir, mirror_copy, monkeyp
         load_mnist(train=False)
 
 
-def test_truncated_archive_in_mirror_is_reported_by_name(empty_data_dir, mirror_copy, no_network, monkeypatch):
+def test_truncated_archive_in_mirror_is_reported_by_name(
+    empty_data_dir, mirror_copy, no_network, monkeypatch
+):
     truncate(mirror_copy / "train-labels-idx1-ubyte.gz")
     monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
     with pytest.raises(MnistDataError, match="train-labels-idx1-ubyte.gz corrupted"):
@@ -91,7 +96,9 @@ def test_corrupted_archive_in_raw_is_reported_and_kept(empty_data_dir, mirror_co
     assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)
 
 
-def test_corrupted_archive_in_raw_is_repaired_from_mirror(empty_data_dir, mirror_copy, no_network, monkeypatch):
+def test_corrupted_archive_in_raw_is_repaired_from_mirror(
+    empty_data_dir, mirror_copy, no_network, monkeypatch
+):
     raw = empty_data_dir / "MNIST" / "raw"
     copy_from_mirror(mirror_copy, raw)
     truncate(raw / "t10k-labels-idx1-ubyte.gz")
@@ -99,7 +106,9 @@ def test_corrupted_archive_in_raw_is_repaired_from_mirror(empty_data_dir, mirror
     assert len(load_mnist(train=False)) == 10_000
 
 
-def test_truncated_extraction_is_detected_and_extracted_again(empty_data_dir, mirror_copy, no_network, monkeypatch):
+def test_truncated_extraction_is_detected_and_extracted_again(
+    empty_data_dir, mirror_copy, no_network, monkeypatch
+):
     monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
     expected = load_mnist(train=False).targets.clone()
     extracted = empty_data_dir / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
@@ -116,6 +125,7 @@ def test_mirror_archives_extract_to_expected_sizes(good_archives):
 
 
 # --- tensors, fast mode, batches ----------------------------------------------------------
+
 
 def test_tensors_are_normalised_and_unchanged(good_archives):
     images, labels = mnist_tensors(train=True, fast=False)
@@ -158,7 +168,9 @@ def test_loader_visits_every_sample_once_per_epoch_in_a_new_order():
     assert sorted(first.tolist()) == list(range(25)) == sorted(second.tolist())
     assert not torch.equal(first, second)
     assert [len(y) for _, y in loader] == [10, 10, 5]
-    replay = torch.cat([y for _, y in TensorLoader(images, torch.arange(25), batch_size=10, seed=1)])
+    replay = torch.cat(
+        [y for _, y in TensorLoader(images, torch.arange(25), batch_size=10, seed=1)]
+    )
     assert torch.equal(replay, first)
 
 
@@ -173,21 +185,32 @@ def test_random_shift_moves_each_image_by_at_most_the_shift_and_fills_blank():
     images = torch.full((200, 1, 28, 28), BLANK)
     images[:, :, 13, 13] = 1.0  # one ink pixel in the middle of each image
     shifted = random_shift(images, 1, torch.Generator().manual_seed(0))
-    assert shifted.shape == images.shape and torch.equal(shifted.sum(dim=(1, 2, 3)), images.sum(dim=(1, 2, 3)))
+    assert shifted.shape == images.shape and torch.equal(
+        shifted.sum(dim=(1, 2, 3)), images.sum(dim=(1, 2, 3))
+    )
     rows, cols = (torch.nonzero(shifted[:, 0] == 1.0)[:, k] for k in (1, 2))
     moves = set(zip((rows - 13).tolist(), (cols - 13).tolist()))
-    assert moves == {(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)}  # all nine moves, no larger one
+    assert moves == {
+        (dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+    }  # all nine moves, no larger one
     edge = torch.ones(1, 1, 28, 28)
-    assert (random_shift(edge.repeat(50, 1, 1, 1), 2, torch.Generator().manual_seed(0)) == BLANK).any()
+    assert (
+        random_shift(edge.repeat(50, 1, 1, 1), 2, torch.Generator().manual_seed(0)) == BLANK
+    ).any()
 
 
 def test_loader_shift_moves_training_images_but_keeps_the_batches():
     images = torch.randn(30, 1, 28, 28)
     plain = list(TensorLoader(images, torch.arange(30), batch_size=8, seed=5))
     moved = list(TensorLoader(images, torch.arange(30), batch_size=8, seed=5, shift=1))
-    assert all(torch.equal(a[1], b[1]) for a, b in zip(plain, moved))  # the same images in the same batches
+    assert all(
+        torch.equal(a[1], b[1]) for a, b in zip(plain, moved)
+    )  # the same images in the same batches
     assert not all(torch.equal(a[0], b[0]) for a, b in zip(plain, moved))
-    assert torch.equal(moved[0][0], next(iter(TensorLoader(images, torch.arange(30), batch_size=8, seed=5, shift=1)))[0])
+    assert torch.equal(
+        moved[0][0],
+        next(iter(TensorLoader(images, torch.arange(30), batch_size=8, seed=5, shift=1)))[0],
+    )
 
 
 def test_train_val_split_is_disjoint_and_seeded():
@@ -203,12 +226,13 @@ def test_relative_mirror_is_read_from_the_course_root(monkeypatch, tmp_path):
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MNIST_MIRROR", "../shared/data/mnist")
-    assert mirror_dir() == (REPO_ROOT / "../shared/data/mnist").resolve()
+    assert mnist_mirror() == (REPO_ROOT / "../shared/data/mnist").resolve()
     monkeypatch.setenv("MNIST_MIRROR", "")
-    assert mirror_dir() is None
+    assert mnist_mirror() is None
 
 
 # --- data folders: every problem a clear message, and the environment check agrees ---------
+
 
 def extraction_in(tmp_path, good_archives, copy=False, archives=False):
     """A data root whose MNIST/raw holds the four extracted files (symlinks, or copies to damage)."""
@@ -231,22 +255,27 @@ def check_says(monkeypatch):
     return check_mnist()
 
 
-def test_complete_read_only_mnist_loads_without_a_lock_file(tmp_path, good_archives, monkeypatch, no_network):
+def test_complete_read_only_mnist_loads_without_a_lock_file(
+    tmp_path, good_archives, monkeypatch, no_network
+):
     import helpers.data
 
     root = extraction_in(tmp_path, good_archives)
     monkeypatch.setenv("COURSE_DATA_DIR", str(root))
     monkeypatch.delenv("MNIST_MIRROR", raising=False)
     monkeypatch.setattr(helpers.data, "locked", lambda lock_file: pytest.fail("a lock was taken"))
-    monkeypatch.setattr(mnist_files, "folder_problem", lambda folder: f"{folder} is read-only")  # a shared copy
+    monkeypatch.setattr(
+        mnist_files, "folder_problem", lambda folder: f"{folder} is read-only"
+    )  # a shared copy
     assert len(load_mnist(train=False)) == 10_000
     assert not list(root.rglob(".lock"))
     assert check_says(monkeypatch).ok
 
 
 @pytest.mark.parametrize("case", ["a file", "under /proc", "unwritable and incomplete"])
-def test_data_folder_problems_are_clear_errors_and_the_check_agrees(tmp_path, monkeypatch, case, good_archives):
-    import helpers.data
+def test_data_folder_problems_are_clear_errors_and_the_check_agrees(
+    tmp_path, monkeypatch, case, good_archives
+):
 
     monkeypatch.setenv("MNIST_MIRROR", str(good_archives))
     if case == "a file":
@@ -267,7 +296,9 @@ def test_data_folder_problems_are_clear_errors_and_the_check_agrees(tmp_path, mo
     assert not check.ok and expected in check.found and "COURSE_DATA_DIR" in check.fix
 
 
-def test_corrupted_archive_beside_a_good_extraction_is_reported_the_same_by_both(tmp_path, good_archives, monkeypatch):
+def test_corrupted_archive_beside_a_good_extraction_is_reported_the_same_by_both(
+    tmp_path, good_archives, monkeypatch
+):
     root = extraction_in(tmp_path, good_archives)
     raw = root / "MNIST" / "raw"
     (raw / "t10k-images-idx3-ubyte.gz").write_bytes(b"broken")
@@ -277,7 +308,9 @@ def test_corrupted_archive_beside_a_good_extraction_is_reported_the_same_by_both
         assert len(load_mnist(train=False)) == 10_000
     check = check_says(monkeypatch)
     assert check.ok and str(record[0].message) in check.found
-    assert (raw / "t10k-images-idx3-ubyte.gz").read_bytes() == b"broken"  # reported, not renamed aside
+    assert (
+        raw / "t10k-images-idx3-ubyte.gz"
+    ).read_bytes() == b"broken"  # reported, not renamed aside
 
 
 def scramble(path):
@@ -287,7 +320,9 @@ def scramble(path):
     path.write_bytes(bytes(data))
 
 
-def test_scrambled_extraction_is_never_loaded_it_is_extracted_again(tmp_path, good_archives, monkeypatch, no_network):
+def test_scrambled_extraction_is_never_loaded_it_is_extracted_again(
+    tmp_path, good_archives, monkeypatch, no_network
+):
     root = extraction_in(tmp_path, good_archives, copy=True, archives=True)
     labels = root / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
     scramble(labels)
@@ -304,7 +339,9 @@ def load_mnist_from(raw):
     return read_label_file(str(raw / "t10k-labels-idx1-ubyte"))
 
 
-def test_scrambled_extraction_without_archives_is_a_clear_error(tmp_path, good_archives, monkeypatch, no_network):
+def test_scrambled_extraction_without_archives_is_a_clear_error(
+    tmp_path, good_archives, monkeypatch, no_network
+):
     root = extraction_in(tmp_path, good_archives, copy=True)
     scramble(root / "MNIST" / "raw" / "train-images-idx3-ubyte")
     monkeypatch.setenv("COURSE_DATA_DIR", str(root))

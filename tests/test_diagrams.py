@@ -37,8 +37,10 @@ def test_conv2d_valid_matches_torch(diagrams, digit):
 
     kernel = diagrams.EDGE_KERNEL
     ours = diagrams.conv2d_valid(digit[8:15, 8:15], kernel)
-    theirs = F.conv2d(torch.tensor(digit[8:15, 8:15], dtype=torch.float32)[None, None],
-                      torch.tensor(kernel, dtype=torch.float32)[None, None])[0, 0]
+    theirs = F.conv2d(
+        torch.tensor(digit[8:15, 8:15], dtype=torch.float32)[None, None],
+        torch.tensor(kernel, dtype=torch.float32)[None, None],
+    )[0, 0]
     assert ours.shape == (5, 5)
     assert np.array_equal(ours, theirs.numpy().astype(np.int64))
 

@@ -32,7 +32,9 @@ def conda_sections() -> tuple[dict[str, str], dict[str, str]]:
             target = dev
         elif stripped.startswith("- pip:"):
             target = course
-        elif stripped.startswith("- ") and not stripped.startswith(("- pip", "- -e", "- conda-forge")):
+        elif stripped.startswith("- ") and not stripped.startswith(
+            ("- pip", "- -e", "- conda-forge")
+        ):
             entry = stripped[2:].split("#")[0].strip()
             if entry.startswith("python") and not entry.startswith("python-"):
                 continue
@@ -60,4 +62,6 @@ def test_conda_environment_installs_the_helpers_and_the_same_python():
 
 def test_test_and_tooling_packages_are_not_course_dependencies():
     course = {split(r)[0] for r in pyproject()["project"]["dependencies"]}
-    assert course.isdisjoint({"pytest", "pytest-xdist", "nbval", "playwright", "nbclient", "psutil", "pyyaml"})
+    assert course.isdisjoint(
+        {"pytest", "pytest-xdist", "nbval", "playwright", "nbclient", "pyyaml", "ruff"}
+    )

@@ -1,10 +1,10 @@
 """The environment check: it looks, never downloads, and says what to do for each problem."""
 
-
 import subprocess
 import sys
 
 import pytest
+from script_loader import load_script
 
 import helpers.data
 from course_tools.environment import (
@@ -16,10 +16,9 @@ from course_tools.environment import (
     run_checks,
     verdict,
 )
-from course_tools.mnist_files import ARCHIVES, archive_problems
-from course_tools.safe_files import folder_problem
+from helpers._mnist_files import ARCHIVES, archive_problems
+from helpers._safe_files import folder_problem
 from helpers.settings import REPO_ROOT
-from script_loader import load_script
 
 
 @pytest.fixture
@@ -52,7 +51,9 @@ def test_good_mirror_is_ready(empty_data_dir, mirror_copy, monkeypatch, no_downl
     assert not empty_data_dir.exists()
 
 
-def test_intact_local_archives_are_ready_without_mirror(tmp_path, good_archives, monkeypatch, no_downloads):
+def test_intact_local_archives_are_ready_without_mirror(
+    tmp_path, good_archives, monkeypatch, no_downloads
+):
     raw = tmp_path / "data" / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for name in ARCHIVES:
@@ -100,13 +101,17 @@ def test_unknown_course_fast_is_reported_not_raised(monkeypatch, empty_data_dir)
 
 
 def test_environment_check_imports_without_torch():
-    code = ("import sys; sys.modules['torch'] = None; sys.modules['torchvision'] = None\n"
-            "import course_tools.environment as e\n"
-            "from unittest import mock\n"
-            "with mock.patch.object(e, 'version', side_effect=e.PackageNotFoundError):\n"
-            "    checks = e.run_checks()\n"
-            "print(e.verdict(checks))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys; sys.modules['torch'] = None; sys.modules['torchvision'] = None\n"
+        "import course_tools.environment as e\n"
+        "from unittest import mock\n"
+        "with mock.patch.object(e, 'version', side_effect=e.PackageNotFoundError):\n"
+        "    checks = e.run_checks()\n"
+        "print(e.verdict(checks))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "torch" in out and "problem" in out
 
 
@@ -137,7 +142,15 @@ def test_command_reports_and_sets_exit_status(tmp_path, monkeypatch, capsys):
 
 def test_command_reports_a_missing_torch_instead_of_a_traceback(tmp_path):
     # A Python without the course's packages: `python -I -S` skips site-packages, so torch cannot be found.
-    result = subprocess.run([sys.executable, "-I", "-S", str(REPO_ROOT / "scripts" / "check_environment.py")],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", str(REPO_ROOT / "scripts" / "check_environment.py")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1, result.stderr
-    assert "PROBLEM  torch" in result.stdout and "uv sync" in result.stdout and "Traceback" not in result.stderr
+    assert (
+        "PROBLEM  torch" in result.stdout
+        and "uv sync" in result.stdout
+        and "Traceback" not in result.stderr
+    )

@@ -7,9 +7,7 @@ import re
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
 from script_loader import load_script
-
 
 build_html = load_script("scripts/build_html.py")
 
@@ -30,32 +28,62 @@ What this is about.
 
 def model(name: str, **state) -> dict:
     """One entry of a notebook's widget state, as ipywidgets stores it."""
-    return {"model_name": name, "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0", "state": state}
+    return {
+        "model_name": name,
+        "model_module": "@jupyter-widgets/controls",
+        "model_module_version": "2.0.0",
+        "state": state,
+    }
 
 
 def sample_notebook() -> nbformat.NotebookNode:
     """An executed notebook with a tqdm progress bar (widget), a printed line and a hidden solution."""
-    bar = new_output("display_data", data={
-        "text/plain": "epoch 1:   0%|          | 0/5 [00:00<?, ?it/s]",
-        "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0, "model_id": "box"},
-    })
-    solution = new_code_cell("print('solution here')", execution_count=2,
-                             outputs=[new_output("stream", name="stdout", text="solution output\n")])
+    bar = new_output(
+        "display_data",
+        data={
+            "text/plain": "epoch 1:   0%|          | 0/5 [00:00<?, ?it/s]",
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": "box",
+            },
+        },
+    )
+    solution = new_code_cell(
+        "print('solution here')",
+        execution_count=2,
+        outputs=[new_output("stream", name="stdout", text="solution output\n")],
+    )
     solution.metadata.update(tags=["solution"], jupyter={"source_hidden": True})
-    nb = new_notebook(cells=[
-        new_markdown_cell(TITLE_CELL),
-        new_markdown_cell("The size: $$\\text{out} = \\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
-                          "where $k$ is the kernel size; `$HOME` and $5 are not formulas."),
-        new_code_cell("# NBVAL_CHECK_OUTPUT\ntrain()", execution_count=1,
-                      outputs=[bar, new_output("stream", name="stdout", text="accuracy 0.97\n")]),
-        solution,
-    ])
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"version_major": 2, "version_minor": 0, "state": {
-        "box": model("HBoxModel", children=["IPY_MODEL_left", "IPY_MODEL_bar", "IPY_MODEL_right"]),
-        "left": model("HTMLModel", value="epoch\u20071:\u2007100%"),
-        "bar": model("FloatProgressModel", value=5.0, max=5.0, bar_style="success"),
-        "right": model("HTMLModel", value="\u20075/5\u2007[00:01&lt;00:00,\u20074.2it/s]"),
-    }}}
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(TITLE_CELL),
+            new_markdown_cell(
+                "The size: $$\\text{out} = \\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
+                "where $k$ is the kernel size; `$HOME` and $5 are not formulas."
+            ),
+            new_code_cell(
+                "# NBVAL_CHECK_OUTPUT\ntrain()",
+                execution_count=1,
+                outputs=[bar, new_output("stream", name="stdout", text="accuracy 0.97\n")],
+            ),
+            solution,
+        ]
+    )
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "version_major": 2,
+            "version_minor": 0,
+            "state": {
+                "box": model(
+                    "HBoxModel", children=["IPY_MODEL_left", "IPY_MODEL_bar", "IPY_MODEL_right"]
+                ),
+                "left": model("HTMLModel", value="epoch\u20071:\u2007100%"),
+                "bar": model("FloatProgressModel", value=5.0, max=5.0, bar_style="success"),
+                "right": model("HTMLModel", value="\u20075/5\u2007[00:01&lt;00:00,\u20074.2it/s]"),
+            },
+        }
+    }
     return nb
 
 
@@ -63,14 +91,19 @@ def sample_notebook() -> nbformat.NotebookNode:
 def built(tmp_path):
     """build/html for a three-notebook course (98, 99, 99b), with a timings file."""
     (tmp_path / "notebooks").mkdir()
-    paths = [tmp_path / "notebooks" / name for name in ("98_first.ipynb", "99_sample.ipynb", "99b_last.ipynb")]
+    paths = [
+        tmp_path / "notebooks" / name
+        for name in ("98_first.ipynb", "99_sample.ipynb", "99b_last.ipynb")
+    ]
     for path, heading in zip(paths, ["# 98 · First one", None, "# 99b · Last one"]):
         nb = sample_notebook()
         if heading:
             nb.cells[0].source = heading
         nbformat.write(nb, path)
     timings = tmp_path / "notebooks_full.json"
-    timings.write_text(json.dumps({"total_seconds": 200.0, "notebooks": {"99_sample.ipynb": {"seconds": 125.4}}}))
+    timings.write_text(
+        json.dumps({"total_seconds": 200.0, "notebooks": {"99_sample.ipynb": {"seconds": 125.4}}})
+    )
     index, *pages = build_html.build_all(paths, tmp_path / "html", timings_file=timings)
     return [index, pages[1], pages[0], pages[2]]  # index, the sample, the first, the last
 
@@ -81,7 +114,11 @@ def test_page_keeps_outputs_and_draws_progress_bars(built):
     assert "accuracy 0.97" in page
     bar = re.search(r'class="course-progress".*?</div>', page, flags=re.DOTALL).group()
     assert "<progress" in bar and 'value="5.0"' in bar and 'max="5.0"' in bar and "5/5" in bar
-    assert "widget-view+json" not in page and "widget-state+json" not in page and "unpkg.com" not in page
+    assert (
+        "widget-view+json" not in page
+        and "widget-state+json" not in page
+        and "unpkg.com" not in page
+    )
     assert "0/5 [00:00" not in page  # the bar's stale first state is not shown
     assert "<details" in page and "Solution (click to show)" in page and "solution output" in page
     assert 'href="index.html"' in page
@@ -124,4 +161,7 @@ def test_title_and_learn_parsing():
     title, learn = build_html.title_and_learn(sample_notebook())
     assert title == "99 · Sample notebook"
     assert learn == ["how `tensors` look", "what a *loss* is, over two lines"]
-    assert build_html.format_seconds(45.2) == "45 s" and build_html.format_seconds(3600) == "60 min 0 s"
+    assert (
+        build_html.format_seconds(45.2) == "45 s"
+        and build_html.format_seconds(3600) == "60 min 0 s"
+    )

@@ -24,15 +24,22 @@ from browser import (
     wait_for_run,
 )
 
-NOTEBOOK_CANDIDATES = ["notebooks/01_data_exploration.ipynb", "notebooks/00_environment_check.ipynb"]
-CELLS_TO_RUN = 8  # the first cells of the notebook, Markdown included: setup, settings, the first data cells
+NOTEBOOK_CANDIDATES = [
+    "notebooks/01_data_exploration.ipynb",
+    "notebooks/00_environment_check.ipynb",
+]
+CELLS_TO_RUN = (
+    8  # the first cells of the notebook, Markdown included: setup, settings, the first data cells
+)
 TQDM_CELL = 'from tqdm.auto import tqdm\nfor _ in tqdm(range(50), desc="progress bar check"): pass'
 STDERR = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
 def notebook_to_open() -> str:
     """Notebook 01, or the environment check while 01 does not exist yet."""
-    return next((p for p in NOTEBOOK_CANDIDATES if (REPO_ROOT / p).is_file()), NOTEBOOK_CANDIDATES[0])
+    return next(
+        (p for p in NOTEBOOK_CANDIDATES if (REPO_ROOT / p).is_file()), NOTEBOOK_CANDIDATES[0]
+    )
 
 
 @pytest.fixture
@@ -50,7 +57,9 @@ def sha256(path: Path) -> str:
 def assert_nothing_wrong_shown(page) -> None:
     """No text-only progress bar ("IProgress not found"), no traceback or error output on the page."""
     text = page.locator(".jp-Notebook").inner_text()
-    assert "IProgress not found" not in text, "the progress bar fell back to text: ipywidgets is not working"
+    assert "IProgress not found" not in text, (
+        "the progress bar fell back to text: ipywidgets is not working"
+    )
     errors = [e for e in page.locator(STDERR).all_inner_texts() if "Traceback" in e or "Error" in e]
     assert not errors, f"error output shown to the student:\n{errors[0][:2000]}"
 
@@ -64,8 +73,13 @@ def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
     before = sha256(path)
     nb = nbformat.read(path, as_version=4)
     run = nb.cells[:CELLS_TO_RUN]
-    has_bar = any("widget-view+json" in o.get("data", {}) for c in run for o in c.get("outputs", []))
-    screenshot, progress_shot = tmp_path / "jupyterlab.png", tmp_path / "jupyterlab_progress_bar.png"
+    has_bar = any(
+        "widget-view+json" in o.get("data", {}) for c in run for o in c.get("outputs", [])
+    )
+    screenshot, progress_shot = (
+        tmp_path / "jupyterlab.png",
+        tmp_path / "jupyterlab_progress_bar.png",
+    )
 
     with sync_playwright() as p:
         browser = launch(p, executable)
@@ -86,20 +100,28 @@ def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
             code = [i for i, cell in enumerate(run) if cell.cell_type == "code"]
             for count, index in enumerate(code, start=1):
                 prompt = cells.nth(index).locator(".jp-InputPrompt").inner_text().strip()
-                assert prompt == f"[{count}]:", f"cell {index} shows {prompt!r}, not [{count}]: (not run, or out of order)"
+                assert prompt == f"[{count}]:", (
+                    f"cell {index} shows {prompt!r}, not [{count}]: (not run, or out of order)"
+                )
                 if run[index].outputs:
-                    assert cells.nth(index).locator(".jp-OutputArea-output").count() > 0, f"cell {index} shows no output"
+                    assert cells.nth(index).locator(".jp-OutputArea-output").count() > 0, (
+                        f"cell {index} shows no output"
+                    )
             assert_nothing_wrong_shown(page)
 
             if not has_bar:
                 # None of those cells shows a progress bar: add one, as a training loop shows it, and run it.
                 page.keyboard.press("Escape")
-                page.keyboard.press("a")  # a new cell above the selected one, right after the cells that ran
+                page.keyboard.press(
+                    "a"
+                )  # a new cell above the selected one, right after the cells that ran
                 page.keyboard.press("Enter")
                 page.keyboard.insert_text(TQDM_CELL)
                 page.keyboard.press("Control+Enter")
                 wait_for_run(page, len(run) + 1)
-            bar = page.locator(".jp-OutputArea-output .widget-progress, .jp-OutputArea-output .widget-hprogress")
+            bar = page.locator(
+                ".jp-OutputArea-output .widget-progress, .jp-OutputArea-output .widget-hprogress"
+            )
             bar.first.wait_for(state="visible", timeout=RUN_S * 1000)
             bar.first.scroll_into_view_if_needed()
             page.screenshot(path=str(progress_shot))
@@ -112,6 +134,7 @@ def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
 
 # --- finding a browser, and deciding to run, skip or fail (no server, no browser needed) -----
 
+
 def fake_executable(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("#!/bin/sh\n")
@@ -123,6 +146,7 @@ def fake_executable(path: Path) -> Path:
 def no_browser_anywhere(monkeypatch, tmp_path):
     """A machine without any browser: empty PATH, no CHROME_PATH, no usual places, no Playwright cache."""
     import browser
+
     from course_tools import jupyter
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
@@ -140,8 +164,12 @@ def test_browser_is_found_through_chrome_path(no_browser_anywhere, monkeypatch, 
     assert no_browser_anywhere.find_browser() == str(chrome)
 
 
-@pytest.mark.parametrize("name", ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"])
-def test_browser_is_found_on_the_path_by_its_usual_names(no_browser_anywhere, monkeypatch, tmp_path, name):
+@pytest.mark.parametrize(
+    "name", ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+)
+def test_browser_is_found_on_the_path_by_its_usual_names(
+    no_browser_anywhere, monkeypatch, tmp_path, name
+):
     chrome = fake_executable(tmp_path / "bin" / name)
     monkeypatch.setenv("PATH", str(chrome.parent))
     assert no_browser_anywhere.find_browser() == str(chrome)
@@ -166,7 +194,9 @@ def test_a_found_browser_still_waits_for_the_switch(no_browser_anywhere, monkeyp
     chrome = fake_executable(tmp_path / "bin" / "chromium")
     monkeypatch.setenv("CHROME_PATH", str(chrome))
     monkeypatch.delenv("COURSE_BROWSER_TESTS", raising=False)
-    with pytest.raises(pytest.skip.Exception, match=f"COURSE_BROWSER_TESTS=1.*they would use {chrome}"):
+    with pytest.raises(
+        pytest.skip.Exception, match=f"COURSE_BROWSER_TESTS=1.*they would use {chrome}"
+    ):
         no_browser_anywhere.require_browser()
     monkeypatch.setenv("COURSE_BROWSER_TESTS", "1")
     assert no_browser_anywhere.require_browser() == str(chrome)
@@ -179,18 +209,38 @@ def test_no_browser_fails_when_browser_tests_are_required(no_browser_anywhere, m
 
 
 @pytest.mark.parametrize("required, outcome", [("", "1 skipped"), ("1", "1 error")])
-def test_without_a_browser_the_test_is_skipped_or_failed_before_any_server_starts(tmp_path, required, outcome):
+def test_without_a_browser_the_test_is_skipped_or_failed_before_any_server_starts(
+    tmp_path, required, outcome
+):
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "PATH": str(tmp_path / "empty-bin"), "HOME": str(tmp_path),
-           "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "none"), "COURSE_BROWSER_TESTS": required}
+    env = {
+        **os.environ,
+        "PATH": str(tmp_path / "empty-bin"),
+        "HOME": str(tmp_path),
+        "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "none"),
+        "COURSE_BROWSER_TESTS": required,
+    }
     env.pop("CHROME_PATH", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "0", "-rsfE", "--basetemp", str(tmp_path / "run"),
-         "tests/test_jupyterlab_browser.py::test_student_runs_first_cells_in_jupyterlab"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-n",
+            "0",
+            "-rsfE",
+            "--basetemp",
+            str(tmp_path / "run"),
+            "tests/test_jupyterlab_browser.py::test_student_runs_first_cells_in_jupyterlab",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert outcome in result.stdout, result.stdout[-3000:]
     assert "COURSE_BROWSER_TESTS" in result.stdout and "chromium" in result.stdout

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.models import ANN, CompactCNN, LeNet5, build_model, count_parameters
+from helpers.models import ANN, CompactCNN, LeNet5, build_model, count_parameters, multiply_adds
 
 
 @pytest.mark.parametrize("name", ["ann", "compact_cnn", "lenet5"])
@@ -25,7 +25,14 @@ def test_parameter_counts():
 @pytest.mark.parametrize("model_class", [CompactCNN, LeNet5])
 def test_convolutional_part_gives_16x5x5(model_class):
     model, x = model_class(), torch.zeros(1, 1, 28, 28)
-    for name in ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2"):  # the named layers notebook 06 hooks
+    for name in (
+        "conv1",
+        "relu1",
+        "pool1",
+        "conv2",
+        "relu2",
+        "pool2",
+    ):  # the named layers notebook 06 hooks
         x = getattr(model, name)(x)
     assert x.shape == (1, 16, 5, 5)
 
@@ -39,7 +46,9 @@ def test_dropout_only_in_training_mode():
 
 def test_lenet_without_padding_breaks_the_400_arithmetic():
     # The seeds' bug: 5x5 kernels with no padding leave 16x4x4 = 256 features, not 400.
-    unpadded = nn.Sequential(nn.Conv2d(1, 6, 5), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.Flatten())
+    unpadded = nn.Sequential(
+        nn.Conv2d(1, 6, 5), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.Flatten()
+    )
     assert unpadded(torch.zeros(1, 1, 28, 28)).shape == (1, 256)
     with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
         nn.Linear(400, 120)(unpadded(torch.zeros(1, 1, 28, 28)))
@@ -54,3 +63,23 @@ def test_models_return_logits_not_probabilities():
     torch.manual_seed(0)
     out = LeNet5()(torch.randn(8, 1, 28, 28))
     assert not torch.allclose(out.exp().sum(dim=1), torch.ones(8))
+
+
+def test_multiply_adds_counts_every_output_times_what_it_reads():
+    # ANN: 784*512 + 512*256 + 256*10
+    assert multiply_adds(ANN()) == 784 * 512 + 512 * 256 + 256 * 10
+    # LeNet-5: conv1 6*28*28 outputs x 25, conv2 16*10*10 x 150, then 400*120 + 120*84 + 84*10
+    assert (
+        multiply_adds(LeNet5())
+        == 6 * 28 * 28 * 25 + 16 * 10 * 10 * 150 + 400 * 120 + 120 * 84 + 84 * 10
+    )
+    # a grouped convolution reads only its group's channels
+    grouped = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.Conv2d(4, 4, 3, padding=1, groups=2))
+    assert multiply_adds(grouped) == 4 * 28 * 28 * 9 + 4 * 28 * 28 * 2 * 9
+
+
+def test_multiply_adds_leaves_the_mode_and_no_hooks_behind():
+    model = ANN().train()
+    multiply_adds(model)
+    assert model.training
+    assert all(not m._forward_hooks for m in model.modules())

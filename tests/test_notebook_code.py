@@ -20,7 +20,11 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 # notebook -> (helpers module, names the notebook must define)
 IN_SIGHT = {
-    "02_ann_baseline.ipynb": [(models, "ANN"), (training, "train_one_epoch"), (training, "evaluate")],
+    "02_ann_baseline.ipynb": [
+        (models, "ANN"),
+        (training, "train_one_epoch"),
+        (training, "evaluate"),
+    ],
     "03_cnn.ipynb": [(models, "CompactCNN"), (models, "LeNet5"), (recipes, "make_optimizer")],
 }
 CASES = [(nb, module, name) for nb, pairs in IN_SIGHT.items() for module, name in pairs]
@@ -33,7 +37,12 @@ def strip_docstrings(node: ast.AST) -> ast.AST:
     for child in ast.walk(node):
         if isinstance(child, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = child.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 child.body = body[1:] or [ast.Pass()]
     return node
 
@@ -47,7 +56,9 @@ def notebook_definitions(source_cells: list[str]) -> dict[str, list[Definition]]
     """Every top-level class and function defined in the given code cells, by name."""
     found: dict[str, list[Definition]] = {}
     for source in source_cells:
-        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]  # IPython magics
+        lines = [
+            line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        ]  # IPython magics
         for node in ast.parse("\n".join(lines)).body:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
                 found.setdefault(node.name, []).append(node)
@@ -76,17 +87,26 @@ def assert_same_code(notebook_node: Definition, helper_node: Definition, where: 
         )
 
 
-@pytest.mark.parametrize(("notebook", "module", "name"), CASES, ids=[f"{nb[:2]}-{name}" for nb, _, name in CASES])
+@pytest.mark.parametrize(
+    ("notebook", "module", "name"), CASES, ids=[f"{nb[:2]}-{name}" for nb, _, name in CASES]
+)
 def test_notebook_defines_the_helpers_code(notebook, module, name):
     definitions = notebook_definitions(code_cells(NOTEBOOKS / notebook))
-    assert name in definitions, f"{notebook} must define {name} in a code cell (the helpers hold the same code)"
-    assert len(definitions[name]) == 1, f"{notebook} defines {name} {len(definitions[name])} times; keep one"
+    assert name in definitions, (
+        f"{notebook} must define {name} in a code cell (the helpers hold the same code)"
+    )
+    assert len(definitions[name]) == 1, (
+        f"{notebook} defines {name} {len(definitions[name])} times; keep one"
+    )
     assert_same_code(definitions[name][0], helper_definition(module, name), notebook)
 
 
 def test_a_changed_notebook_class_fails():
     """The check is not vacuous: one changed layer in a copy of notebook 03's LeNet5 makes it fail."""
-    cells = [s.replace("nn.Linear(120, 84)", "nn.Linear(120, 80)") for s in code_cells(NOTEBOOKS / "03_cnn.ipynb")]
+    cells = [
+        s.replace("nn.Linear(120, 84)", "nn.Linear(120, 80)")
+        for s in code_cells(NOTEBOOKS / "03_cnn.ipynb")
+    ]
     changed = notebook_definitions(cells)["LeNet5"][0]
     with pytest.raises(pytest.fail.Exception, match="differs"):
         assert_same_code(changed, helper_definition(models, "LeNet5"), "modified copy")
@@ -94,7 +114,10 @@ def test_a_changed_notebook_class_fails():
 
 def test_a_changed_notebook_loop_fails():
     """A loop without the scheduler step (the drift issue 10 found) is caught too."""
-    cells = [s.replace("scheduler.step()", "pass") for s in code_cells(NOTEBOOKS / "02_ann_baseline.ipynb")]
+    cells = [
+        s.replace("scheduler.step()", "pass")
+        for s in code_cells(NOTEBOOKS / "02_ann_baseline.ipynb")
+    ]
     changed = notebook_definitions(cells)["train_one_epoch"][0]
     with pytest.raises(pytest.fail.Exception, match="differs"):
         assert_same_code(changed, helper_definition(training, "train_one_epoch"), "modified copy")
@@ -103,5 +126,8 @@ def test_a_changed_notebook_loop_fails():
 def test_docstrings_and_comments_do_not_count():
     """Only code counts: another docstring and other comments leave the tree unchanged."""
     helper = helper_definition(models, "ANN")
-    source = ast.unparse(helper).replace("Fully connected network", "A different docstring") + "  # a comment"
+    source = (
+        ast.unparse(helper).replace("Fully connected network", "A different docstring")
+        + "  # a comment"
+    )
     assert dump(ast.parse(source).body[0]) == dump(helper_definition(models, "ANN"))

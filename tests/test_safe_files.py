@@ -1,8 +1,8 @@
-"""course_tools.safe_files: atomic writes, kept files never overwritten, folders checked by looking only."""
+"""helpers._safe_files: atomic writes, kept files never overwritten, folders checked by looking only."""
 
 import pytest
 
-from course_tools.safe_files import atomic_write, folder_problem, keep_aside, locked
+from helpers._safe_files import atomic_write, folder_problem, keep_aside, locked
 
 
 def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):

@@ -8,14 +8,33 @@ import pytest
 import torch
 
 from helpers import device as dev
+from helpers.settings import (
+    REPO_ROOT,
+    SettingsError,
+    checkpoint_dir,
+    data_dir,
+    describe_mode,
+    epochs,
+    fast_mode,
+)
 from helpers.training import seed_everything
-from helpers.settings import REPO_ROOT, SettingsError, checkpoint_dir, data_dir, describe_mode, epochs, fast_mode
 
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("1", True), ("true", True), ("TRUE", True), (" yes ", True), ("On", True),
-     ("0", False), ("0 ", False), ("false", False), ("No", False), ("off", False), ("", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("On", True),
+        ("0", False),
+        ("0 ", False),
+        ("false", False),
+        ("No", False),
+        ("off", False),
+        ("", False),
+    ],
 )
 def test_fast_mode_accepts_the_usual_true_false_spellings(monkeypatch, value, expected):
     monkeypatch.setenv("COURSE_FAST", value)
@@ -45,8 +64,14 @@ def test_empty_course_fast_under_pytest_means_fast():
 
     code = "import os, runpy; runpy.run_path('conftest.py'); print(os.environ['COURSE_FAST'])"
     for value in ("", "  "):
-        out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env={**os.environ, "COURSE_FAST": value},
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO_ROOT,
+            env={**os.environ, "COURSE_FAST": value},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert out.strip() == "1"
 
 
@@ -80,7 +105,12 @@ def test_fast_mode_checkpoints_live_apart(monkeypatch, tmp_path):
 def test_seed_everything_repeats_python_numpy_and_torch():
     def draw():
         g = seed_everything(7)
-        return random.random(), np.random.rand(), torch.rand(3).tolist(), torch.rand(1, generator=g).item()
+        return (
+            random.random(),
+            np.random.rand(),
+            torch.rand(3).tolist(),
+            torch.rand(1, generator=g).item(),
+        )
 
     assert draw() == draw()
     seed_everything(8)

@@ -22,8 +22,18 @@ def test_notebook_slideshow_metadata(path):
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
         if slide_type not in SLIDE_TYPES:
             wrong.append(f"cell {index} has no slide type ({first_line(cell)!r})")
-        elif cell.cell_type == "markdown" and cell.source.startswith("## ") and slide_type != "slide":
-            wrong.append(f"cell {index} is a section but {slide_type!r}, not 'slide' ({first_line(cell)!r})")
-        elif cell.cell_type == "markdown" and cell.source.startswith("### ") and slide_type not in {"slide", "subslide"}:
-            wrong.append(f"cell {index} is a sub-section but {slide_type!r}, not 'subslide' ({first_line(cell)!r})")
+        elif (
+            cell.cell_type == "markdown" and cell.source.startswith("## ") and slide_type != "slide"
+        ):
+            wrong.append(
+                f"cell {index} is a section but {slide_type!r}, not 'slide' ({first_line(cell)!r})"
+            )
+        elif (
+            cell.cell_type == "markdown"
+            and cell.source.startswith("### ")
+            and slide_type not in {"slide", "subslide"}
+        ):
+            wrong.append(
+                f"cell {index} is a sub-section but {slide_type!r}, not 'subslide' ({first_line(cell)!r})"
+            )
     assert not wrong, f"{path.name}:\n" + "\n".join(wrong)

@@ -46,7 +46,9 @@ def test_fit_returns_a_full_history_and_learns():
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     val_loader = TensorLoader(*toy_data(100, 1), 50, shuffle=False)
-    history = fit(model, TensorLoader(images, labels, 20), val_loader, LOSS, optimizer, 3, CPU, verbose=False)
+    history = fit(
+        model, TensorLoader(images, labels, 20), val_loader, LOSS, optimizer, 3, CPU, verbose=False
+    )
     assert set(history) == {"train_loss", "train_acc", "val_loss", "val_acc", "seconds"}
     assert all(len(v) == 3 for v in history.values())
     assert history["val_loss"][-1] < history["val_loss"][0] and history["val_acc"][-1] > 0.9
@@ -54,7 +56,9 @@ def test_fit_returns_a_full_history_and_learns():
 
 
 def test_predict_proba_rows_sum_to_one():
-    probs = predict_proba(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), toy_data(30)[0], CPU, batch_size=8)
+    probs = predict_proba(
+        nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), toy_data(30)[0], CPU, batch_size=8
+    )
     assert probs.shape == (30, 10) and torch.allclose(probs.sum(dim=1), torch.ones(30))
 
 
@@ -75,13 +79,17 @@ def test_make_optimizer_is_adam_with_one_cycle():
     model = nn.Linear(2, 2)
     optimizer, scheduler = make_optimizer(model, 4e-3, total_steps=10)
     assert isinstance(optimizer, torch.optim.Adam)
-    assert isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR) and scheduler.total_steps == 10
+    assert (
+        isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR) and scheduler.total_steps == 10
+    )
     lrs = []
     for _ in range(10):
         optimizer.step()
         scheduler.step() if len(lrs) < 9 else None
         lrs.append(optimizer.param_groups[0]["lr"])
-    assert max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4  # warms up to the peak, then anneals
+    assert (
+        max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4
+    )  # warms up to the peak, then anneals
 
 
 def test_constant_lr_recipe_has_no_scheduler(monkeypatch):

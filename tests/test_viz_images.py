@@ -6,8 +6,8 @@ matplotlib.use("Agg")
 
 import torch  # noqa: E402
 
-from viz.images import plot_feature_maps, plot_filters, show_digits, show_image_grid  # noqa: E402
 from viz.evaluation import mistake_titles  # noqa: E402
+from viz.images import plot_feature_maps, plot_filters, show_digits, show_image_grid  # noqa: E402
 
 
 def test_image_grid_shows_labels():
@@ -17,7 +17,9 @@ def test_image_grid_shows_labels():
 
 
 def test_show_digits_draws_one_titled_panel_per_image():
-    fig = show_digits(torch.rand(7, 1, 28, 28), [f"digit {i}" for i in range(7)], ncols=4, suptitle="seven digits")
+    fig = show_digits(
+        torch.rand(7, 1, 28, 28), [f"digit {i}" for i in range(7)], ncols=4, suptitle="seven digits"
+    )
     assert len(fig.axes) == 8  # 2 rows x 4 columns, the last panel left empty
     shown = [ax for ax in fig.axes if ax.images]
     assert len(shown) == 7 and shown[6].get_title() == "digit 6"
@@ -32,8 +34,12 @@ def test_show_digits_accepts_images_without_a_channel_axis():
 def test_mistake_titles_and_grid():
     titles = mistake_titles([4, 7], [9, 1], [0.874, 0.5])
     assert titles == ["true 4 → pred 9 (87%)", "true 7 → pred 1 (50%)"]
-    fig = show_digits(torch.zeros(2, 1, 28, 28), titles, ncols=6, suptitle="Mistakes", normalized=True)
-    assert [ax.get_title() for ax in fig.axes[:2]] == titles and fig._suptitle.get_text() == "Mistakes"
+    fig = show_digits(
+        torch.zeros(2, 1, 28, 28), titles, ncols=6, suptitle="Mistakes", normalized=True
+    )
+    assert [
+        ax.get_title() for ax in fig.axes[:2]
+    ] == titles and fig._suptitle.get_text() == "Mistakes"
 
 
 def test_filters_one_panel_each():

@@ -8,7 +8,13 @@ import pandas as pd  # noqa: E402
 
 from viz.training import plot_call_times, plot_history, plot_speedup, plot_throughput  # noqa: E402
 
-H = {"train_loss": [1.0, 0.5], "train_acc": [0.7, 0.9], "val_loss": [0.9, 0.6], "val_acc": [0.75, 0.88], "seconds": [1, 1]}
+H = {
+    "train_loss": [1.0, 0.5],
+    "train_acc": [0.7, 0.9],
+    "val_loss": [0.9, 0.6],
+    "val_acc": [0.75, 0.88],
+    "seconds": [1, 1],
+}
 
 
 def test_history_plot_has_train_and_validation_curves_per_run():
@@ -16,14 +22,22 @@ def test_history_plot_has_train_and_validation_curves_per_run():
     loss_ax, acc_ax = fig.axes
     assert len(loss_ax.lines) == 4 and len(acc_ax.lines) == 4
     assert list(acc_ax.lines[1].get_ydata()) == [75.0, 88.0]
-    assert [t.get_text() for t in acc_ax.get_legend().get_texts()][:2] == ["ANN train", "ANN validation"]
+    assert [t.get_text() for t in acc_ax.get_legend().get_texts()][:2] == [
+        "ANN train",
+        "ANN validation",
+    ]
 
 
 def test_call_times_and_throughput_and_speedup_plots():
     assert len(plot_call_times([0.02, 0.01, 0.01], "warm-up").axes[0].patches) == 3
     table = pd.DataFrame(
-        {"model": ["ann"] * 2 + ["lenet5"] * 2, "device": ["cpu"] * 4, "batch_size": [10, 64] * 2,
-         "images_per_s": [1e3, 5e3, 8e2, 2e3], "s_per_epoch": [60, 12, 75, 30]}
+        {
+            "model": ["ann"] * 2 + ["lenet5"] * 2,
+            "device": ["cpu"] * 4,
+            "batch_size": [10, 64] * 2,
+            "images_per_s": [1e3, 5e3, 8e2, 2e3],
+            "s_per_epoch": [60, 12, 75, 30],
+        }
     )
     fig = plot_throughput(table, "throughput")
     assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_xscale() == "log"

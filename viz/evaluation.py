@@ -13,20 +13,34 @@ from matplotlib.figure import Figure
 from helpers.data import denormalize
 
 
-def plot_prediction(image: torch.Tensor, probabilities: torch.Tensor, label: int | None = None, normalized: bool = True) -> Figure:
+def plot_prediction(
+    image: torch.Tensor,
+    probabilities: torch.Tensor,
+    label: int | None = None,
+    normalized: bool = True,
+) -> Figure:
     """One digit beside a bar chart of its predicted probabilities, the predicted class highlighted."""
     pixels = denormalize(image) if normalized else image
     probs = probabilities.detach().cpu().flatten()
     predicted = int(probs.argmax())
-    fig, (img_ax, bar_ax) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [1, 2.2]})
+    fig, (img_ax, bar_ax) = plt.subplots(
+        1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [1, 2.2]}
+    )
     img_ax.imshow(pixels.squeeze().cpu().numpy(), cmap="gray_r")
     img_ax.set_title("the image" if label is None else f"the image (true label: {label})")
     img_ax.axis("off")
     colours = ["C2" if d == predicted else "C0" for d in range(len(probs))]
     bars = bar_ax.bar(range(len(probs)), 100 * probs.numpy(), color=colours)
-    bar_ax.bar_label(bars, labels=[f"{100 * p:.1f}" if p >= 0.005 else "" for p in probs.tolist()], fontsize=11)
-    bar_ax.set(title=f"predicted: {predicted} ({probs[predicted]:.1%} sure)", xlabel="digit",
-               ylabel="probability (%)", ylim=(0, 110), xticks=range(len(probs)))
+    bar_ax.bar_label(
+        bars, labels=[f"{100 * p:.1f}" if p >= 0.005 else "" for p in probs.tolist()], fontsize=11
+    )
+    bar_ax.set(
+        title=f"predicted: {predicted} ({probs[predicted]:.1%} sure)",
+        xlabel="digit",
+        ylabel="probability (%)",
+        ylim=(0, 110),
+        xticks=range(len(probs)),
+    )
     bar_ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
@@ -45,9 +59,19 @@ def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
         for p in range(n):
             if cm[t, p]:
                 dark = t != p and cm[t, p] > np.sqrt(top)
-                ax.text(p, t, f"{cm[t, p]:,}", ha="center", va="center", fontsize=12,
-                        fontweight="bold" if t == p else "normal", color="white" if dark else "black")
-    ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit", title=title)
+                ax.text(
+                    p,
+                    t,
+                    f"{cm[t, p]:,}",
+                    ha="center",
+                    va="center",
+                    fontsize=12,
+                    fontweight="bold" if t == p else "normal",
+                    color="white" if dark else "black",
+                )
+    ax.set(
+        xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit", title=title
+    )
     ax.set_xticks(np.arange(n + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(n + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
@@ -60,12 +84,18 @@ def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
     return fig
 
 
-def mistake_titles(true: Sequence[int], pred: Sequence[int], confidence: Sequence[float]) -> list[str]:
+def mistake_titles(
+    true: Sequence[int], pred: Sequence[int], confidence: Sequence[float]
+) -> list[str]:
     """Titles like "true 4 → pred 9 (87%)"."""
-    return [f"true {int(t)} → pred {int(p)} ({float(c):.0%})" for t, p, c in zip(true, pred, confidence)]
+    return [
+        f"true {int(t)} → pred {int(p)} ({float(c):.0%})" for t, p, c in zip(true, pred, confidence)
+    ]
 
 
-def plot_projections(panels: dict[str, np.ndarray], labels: Sequence[int] | torch.Tensor, title: str, ncols: int = 2) -> Figure:
+def plot_projections(
+    panels: dict[str, np.ndarray], labels: Sequence[int] | torch.Tensor, title: str, ncols: int = 2
+) -> Figure:
     """Scatter plots of 2-D points coloured by digit, with each digit's label written at its median point."""
     labels = np.asarray(labels)
     nrows = -(-len(panels) // ncols)
@@ -76,12 +106,34 @@ def plot_projections(panels: dict[str, np.ndarray], labels: Sequence[int] | torc
             mine = points[labels == digit]
             if len(mine) == 0:
                 continue
-            ax.scatter(mine[:, 0], mine[:, 1], s=size, color=f"C{digit}", alpha=0.6, label=str(digit), linewidths=0)
+            ax.scatter(
+                mine[:, 0],
+                mine[:, 1],
+                s=size,
+                color=f"C{digit}",
+                alpha=0.6,
+                label=str(digit),
+                linewidths=0,
+            )
             x, y = np.median(mine, axis=0)
-            ax.text(x, y, str(digit), fontsize=20, fontweight="bold", ha="center", va="center", color="black",
-                    bbox={"boxstyle": "circle,pad=0.2", "facecolor": f"C{digit}", "alpha": 0.75, "linewidth": 0})
+            ax.text(
+                x,
+                y,
+                str(digit),
+                fontsize=20,
+                fontweight="bold",
+                ha="center",
+                va="center",
+                color="black",
+                bbox={
+                    "boxstyle": "circle,pad=0.2",
+                    "facecolor": f"C{digit}",
+                    "alpha": 0.75,
+                    "linewidth": 0,
+                },
+            )
         ax.set(title=name, xticks=[], yticks=[])
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, title="digit", loc="center right", markerscale=3, frameon=False)

@@ -13,10 +13,16 @@ from torchvision.utils import make_grid
 
 from helpers.data import denormalize
 
-
 # Large type so figures read from the back of a classroom.
-COURSE_STYLE = {"figure.dpi": 100, "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13,
-                "legend.fontsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12}
+COURSE_STYLE = {
+    "figure.dpi": 100,
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 13,
+    "legend.fontsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+}
 
 
 def use_course_style() -> None:
@@ -24,7 +30,12 @@ def use_course_style() -> None:
     plt.rcParams.update(COURSE_STYLE)
 
 
-def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nrow: int = 12, normalized: bool = True) -> Figure:
+def show_image_grid(
+    images: torch.Tensor,
+    labels: torch.Tensor | None = None,
+    nrow: int = 12,
+    normalized: bool = True,
+) -> Figure:
     """One make_grid picture of a batch, with its labels printed underneath."""
     pixels = denormalize(images) if normalized else images
     grid = make_grid(pixels[: 8 * nrow], nrow=nrow, padding=2, pad_value=1.0)
@@ -34,21 +45,42 @@ def show_image_grid(images: torch.Tensor, labels: torch.Tensor | None = None, nr
     if labels is not None:
         shown = [str(int(v)) for v in labels[: 8 * nrow]]
         rows = ["  ".join(shown[i : i + nrow]) for i in range(0, len(shown), nrow)]
-        ax.set_title("labels, row by row:\n" + "\n".join(rows) if len(rows) > 1 else "labels: " + rows[0], fontsize=13)
+        ax.set_title(
+            "labels, row by row:\n" + "\n".join(rows) if len(rows) > 1 else "labels: " + rows[0],
+            fontsize=13,
+        )
     return fig
 
 
-def show_digits(images: torch.Tensor, titles: Sequence[str] | None = None, ncols: int = 5, cmap: str = "gray_r",
-                suptitle: str | None = None, normalized: bool = False) -> Figure:
+def show_digits(
+    images: torch.Tensor,
+    titles: Sequence[str] | None = None,
+    ncols: int = 5,
+    cmap: str = "gray_r",
+    suptitle: str | None = None,
+    normalized: bool = False,
+) -> Figure:
     """Single-channel images ([N, 1, H, W] or [N, H, W]) in a grid of `ncols` columns, each with an optional title."""
-    pixels = (denormalize(images) if normalized else images).detach().cpu().reshape(len(images), *images.shape[-2:])
+    pixels = (
+        (denormalize(images) if normalized else images)
+        .detach()
+        .cpu()
+        .reshape(len(images), *images.shape[-2:])
+    )
     nrows = -(-len(pixels) // ncols)
     width = min(2.35, 15.0 / ncols)  # at most 15 inches wide, however many columns
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, (width + 0.25) * nrows + (0.8 if suptitle else 0)), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(width * ncols, (width + 0.25) * nrows + (0.8 if suptitle else 0)),
+        squeeze=False,
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(pixels):
-            ax.imshow(pixels[i].numpy(), cmap=cmap, **({"vmin": 0, "vmax": 1} if normalized else {}))
+            ax.imshow(
+                pixels[i].numpy(), cmap=cmap, **({"vmin": 0, "vmax": 1} if normalized else {})
+            )
             if titles is not None:
                 ax.set_title(titles[i], fontsize=13)
     if suptitle:
@@ -70,18 +102,28 @@ def plot_filters(weight: torch.Tensor, title: str) -> Figure:
     return fig
 
 
-def plot_feature_maps(rows: dict[str, torch.Tensor], title: str, inputs: Sequence[torch.Tensor | None] | None = None) -> Figure:
+def plot_feature_maps(
+    rows: dict[str, torch.Tensor], title: str, inputs: Sequence[torch.Tensor | None] | None = None
+) -> Figure:
     """One row per entry of `rows` ([C, H, W] maps, one per column), each with its colour scale; `inputs` adds
     a first column with each row's input image (None leaves it blank)."""
     offset = 1 if inputs is not None else 0
     ncols = max(len(m) for m in rows.values()) + offset
     cell = min(1.6, 17.0 / ncols)
-    fig, axes = plt.subplots(len(rows), ncols, figsize=(cell * ncols + 1.6, cell * len(rows) + 1.0), squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), ncols, figsize=(cell * ncols + 1.6, cell * len(rows) + 1.0), squeeze=False
+    )
     for r, (name, maps) in enumerate(rows.items()):
         maps = maps.detach().cpu()
         low, high = float(maps.min()), float(maps.max())
-        limit = max(-low, high, 1e-6)  # signed values: blue-white-red centred on 0; non-negative ones: magma
-        style = {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)} if low < 0 else {"cmap": "magma", "vmin": 0, "vmax": limit}
+        limit = max(
+            -low, high, 1e-6
+        )  # signed values: blue-white-red centred on 0; non-negative ones: magma
+        style = (
+            {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)}
+            if low < 0
+            else {"cmap": "magma", "vmin": 0, "vmax": limit}
+        )
         for c in range(ncols):
             ax = axes[r, c]
             ax.set(xticks=[], yticks=[])

@@ -22,15 +22,21 @@ def plot_history(histories: dict[str, History]) -> Figure:
         prefix = f"{name} " if len(histories) > 1 else ""
         loss_ax.plot(epochs, h["train_loss"], "--o", color=colour, label=f"{prefix}train")
         loss_ax.plot(epochs, h["val_loss"], "-o", color=colour, label=f"{prefix}validation")
-        acc_ax.plot(epochs, [100 * a for a in h["train_acc"]], "--o", color=colour, label=f"{prefix}train")
-        acc_ax.plot(epochs, [100 * a for a in h["val_acc"]], "-o", color=colour, label=f"{prefix}validation")
+        acc_ax.plot(
+            epochs, [100 * a for a in h["train_acc"]], "--o", color=colour, label=f"{prefix}train"
+        )
+        acc_ax.plot(
+            epochs, [100 * a for a in h["val_acc"]], "-o", color=colour, label=f"{prefix}validation"
+        )
     loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
     acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
     longest = max(len(h["train_loss"]) for h in histories.values())
     for ax in (loss_ax, acc_ax):
         ax.grid(alpha=0.3)
         ax.legend()
-        ax.set_xticks(range(1, longest + 1, max(1, longest // 10)))  # whole epochs, also for a 1-epoch run
+        ax.set_xticks(
+            range(1, longest + 1, max(1, longest // 10))
+        )  # whole epochs, also for a 1-epoch run
     fig.tight_layout()
     return fig
 
@@ -41,7 +47,9 @@ def plot_call_times(seconds: Sequence[float], title: str) -> Figure:
     fig, ax = plt.subplots(figsize=(11, 4.5))
     ax.bar(np.arange(1, len(ms) + 1), ms, color=["C3"] + ["C0"] * (len(ms) - 1))
     ax.axhline(np.median(ms), color="k", linestyle="--", label=f"median {np.median(ms):.1f} ms")
-    ax.set(xlabel="call number", ylabel="milliseconds", title=title, xticks=np.arange(1, len(ms) + 1))
+    ax.set(
+        xlabel="call number", ylabel="milliseconds", title=title, xticks=np.arange(1, len(ms) + 1)
+    )
     ax.legend()
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
@@ -53,7 +61,12 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
     fig, (rate_ax, epoch_ax) = plt.subplots(1, 2, figsize=(14, 5.5))
     markers = {"cpu": "o", "cuda": "s", "mps": "^"}
     for i, ((model, device), group) in enumerate(table.groupby(["model", "device"], sort=False)):
-        style = {"marker": markers.get(device, "o"), "color": f"C{i}", "label": f"{model} on {device}", "linewidth": 2}
+        style = {
+            "marker": markers.get(device, "o"),
+            "color": f"C{i}",
+            "label": f"{model} on {device}",
+            "linewidth": 2,
+        }
         rate_ax.plot(group["batch_size"], group["images_per_s"], **style)
         epoch_ax.plot(group["batch_size"], group["s_per_epoch"], **style)
     rate_ax.set(title="Training throughput (higher is better)", ylabel="images per second")
@@ -63,8 +76,12 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
         ax.set(xscale="log", yscale="log", xlabel="batch size")
         ax.set_xticks(batch_sizes, [str(b) for b in batch_sizes])
         ax.minorticks_off()
-        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 1-2-5 steps: several labelled ticks per decade
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+        ax.yaxis.set_major_locator(
+            LogLocator(subs=(1, 2, 5))
+        )  # 1-2-5 steps: several labelled ticks per decade
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+        )
         ax.grid(alpha=0.3, which="both")
         ax.legend()
     fig.suptitle(title, fontsize=16)
@@ -78,9 +95,21 @@ def plot_speedup(speedup: pd.DataFrame, title: str) -> Figure:
     width = 0.8 / len(speedup.columns)
     x = np.arange(len(speedup))
     for i, column in enumerate(speedup.columns):
-        ax.bar(x + (i - (len(speedup.columns) - 1) / 2) * width, speedup[column], width, label=str(column), color=f"C{i}")
+        ax.bar(
+            x + (i - (len(speedup.columns) - 1) / 2) * width,
+            speedup[column],
+            width,
+            label=str(column),
+            color=f"C{i}",
+        )
     ax.axhline(1, color="k", linestyle="--", label="break-even")
-    ax.set(xticks=x, xticklabels=[str(b) for b in speedup.index], xlabel="batch size", ylabel="× faster", title=title)
+    ax.set(
+        xticks=x,
+        xticklabels=[str(b) for b in speedup.index],
+        xlabel="batch size",
+        ylabel="× faster",
+        title=title,
+    )
     ax.legend()
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()

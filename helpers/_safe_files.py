@@ -1,4 +1,4 @@
-"""Files that are never half-written, never overwritten by accident, and folders checked before any work."""
+"""Plumbing (a first read can skip it): files that are never half-written, never overwritten by accident, and folders checked before any work."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     """Call `write(file)` on a temporary file beside `path`, then rename it over `path`: readers see old or new."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the result is an ordinary file
+        os.chmod(
+            temporary, 0o666 & ~_umask()
+        )  # mkstemp makes it private; the result is an ordinary file
         with os.fdopen(handle, "wb") as f:
             write(f)
             f.flush()

@@ -1,17 +1,17 @@
-"""The MNIST archives on disk: md5 checks, copying from a local mirror, and what loading will find (no torch)."""
+"""Plumbing (a first read can skip it): the MNIST archives on disk, md5 checks, copying from a local mirror,
+and what loading will find. `load_mnist` in data.py is the part to read."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from course_tools.safe_files import atomic_write, folder_problem, keep_aside
+from ._safe_files import atomic_write, folder_problem, keep_aside
+from .settings import mnist_mirror
 
-ROOT = Path(__file__).resolve().parent.parent
 # Archive name -> md5, exactly as torchvision checks them (torchvision.datasets.MNIST.resources).
 ARCHIVES = {
     "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
@@ -40,12 +40,6 @@ class MnistDataError(RuntimeError):
     """MNIST could not be made available; the message says what to do."""
 
 
-def mirror_dir() -> Path | None:
-    """The MNIST_MIRROR folder, if set; a relative path is read from the course's root folder."""
-    value = os.environ.get("MNIST_MIRROR", "").strip()
-    return (ROOT / Path(value).expanduser()).resolve() if value else None
-
-
 def md5sum(path: Path) -> str:
     """The md5 hex digest of a file."""
     with open(path, "rb") as f:
@@ -56,15 +50,20 @@ def how_to_get_mnist(raw: Path) -> str:
     """What to do when MNIST is neither on disk nor in a mirror: both fixes, with the four file names."""
     return (
         "either connect to the internet (torchvision then downloads MNIST, about 11 MB), "
-        "or put the four archives " + ", ".join(ARCHIVES) + " in a folder and set MNIST_MIRROR to it "
+        "or put the four archives "
+        + ", ".join(ARCHIVES)
+        + " in a folder and set MNIST_MIRROR to it "
         f"(`export MNIST_MIRROR=/path/to/folder`, then restart Jupyter), or copy them into {raw}"
     )
 
 
 def archive_problems(folder: Path) -> dict[str, str]:
     """Archive name -> "missing" or "corrupted" for each of the four MNIST archives not intact in `folder`."""
-    return {name: "missing" if not (folder / name).is_file() else "corrupted"
-            for name, md5 in ARCHIVES.items() if not (folder / name).is_file() or md5sum(folder / name) != md5}
+    return {
+        name: "missing" if not (folder / name).is_file() else "corrupted"
+        for name, md5 in ARCHIVES.items()
+        if not (folder / name).is_file() or md5sum(folder / name) != md5
+    }
 
 
 def describe_problems(problems: dict[str, str]) -> str:
@@ -74,8 +73,12 @@ def describe_problems(problems: dict[str, str]) -> str:
 
 def extracted_intact(raw: Path) -> bool:
     """True when the four extracted idx files are in `raw`, each with its known size and md5."""
-    return all((raw / name).is_file() and (raw / name).stat().st_size == EXTRACTED_BYTES[name]
-               and md5sum(raw / name) == md5 for name, md5 in EXTRACTED_MD5.items())
+    return all(
+        (raw / name).is_file()
+        and (raw / name).stat().st_size == EXTRACTED_BYTES[name]
+        and md5sum(raw / name) == md5
+        for name, md5 in EXTRACTED_MD5.items()
+    )
 
 
 def copy_from_mirror(mirror: Path, dest: Path) -> None:
@@ -86,8 +89,10 @@ def copy_from_mirror(mirror: Path, dest: Path) -> None:
         if target.is_file() and md5sum(target) == md5:
             continue
         if not (mirror / name).is_file() or md5sum(mirror / name) != md5:
-            raise MnistDataError(f"{mirror / name} is missing or corrupted (its md5 is not {md5}). "
-                                 "Put an intact copy in the mirror folder, then run again.")
+            raise MnistDataError(
+                f"{mirror / name} is missing or corrupted (its md5 is not {md5}). "
+                "Put an intact copy in the mirror folder, then run again."
+            )
         with open(mirror / name, "rb") as source:  # an interrupted copy never looks complete
             atomic_write(target, lambda f: shutil.copyfileobj(source, f))
 
@@ -110,9 +115,11 @@ def download_failed(raw: Path, broken: list[str], error: Exception) -> str:
     """The one message a learner needs when torchvision could not download: what was found, both fixes."""
     text = str(error).strip()
     detail = "".join(f"\n  found and set aside: {b}" for b in broken)
-    return (f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}\n"
-            f"  (the download failed with: {text.splitlines()[-1] if text else type(error).__name__})\n"
-            + textwrap.fill("What to do: " + how_to_get_mnist(raw) + ".", 100))
+    return (
+        f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}\n"
+        f"  (the download failed with: {text.splitlines()[-1] if text else type(error).__name__})\n"
+        + textwrap.fill("What to do: " + how_to_get_mnist(raw) + ".", 100)
+    )
 
 
 @dataclass(frozen=True)
@@ -128,27 +135,47 @@ class DataStatus:
 
 def mnist_status(root: Path) -> DataStatus:
     """Look (no writes, no locks) at the data folder `root` and the mirror: what loading MNIST will do."""
-    raw, mirror = root / "MNIST" / "raw", mirror_dir()
+    raw, mirror = root / "MNIST" / "raw", mnist_mirror()
     if root.exists() and not root.is_dir():
-        return DataStatus(False, "folder", f"COURSE_DATA_DIR={root} is a file, not a folder", FOLDER_FIX)
+        return DataStatus(
+            False, "folder", f"COURSE_DATA_DIR={root} is a file, not a folder", FOLDER_FIX
+        )
     if extracted_intact(raw):
         corrupted = [name for name, what in archive_problems(raw).items() if what == "corrupted"]
-        note = (f"{', '.join(corrupted)} in {raw} is corrupted (md5 mismatch) but not needed: the extracted files "
-                "are verified. Delete it, or replace it with an intact copy." if corrupted else "")
-        return DataStatus(True, "extracted", f"the four extracted files in {raw} are verified (md5)", note=note)
+        note = (
+            f"{', '.join(corrupted)} in {raw} is corrupted (md5 mismatch) but not needed: the extracted files "
+            "are verified. Delete it, or replace it with an intact copy."
+            if corrupted
+            else ""
+        )
+        return DataStatus(
+            True, "extracted", f"the four extracted files in {raw} are verified (md5)", note=note
+        )
     problem = folder_problem(raw)
     if problem:
-        return DataStatus(False, "folder", f"MNIST is not complete in {raw} and {problem}", FOLDER_FIX)
+        return DataStatus(
+            False, "folder", f"MNIST is not complete in {raw} and {problem}", FOLDER_FIX
+        )
     if mirror is not None:
         if not mirror.is_dir():
-            return DataStatus(False, "mirror", f"MNIST_MIRROR={mirror} is not a folder",
-                              "point MNIST_MIRROR at the folder holding the four MNIST .gz archives, or unset it")
+            return DataStatus(
+                False,
+                "mirror",
+                f"MNIST_MIRROR={mirror} is not a folder",
+                "point MNIST_MIRROR at the folder holding the four MNIST .gz archives, or unset it",
+            )
         bad = archive_problems(mirror)
         if bad:
-            return DataStatus(False, "mirror", f"MNIST_MIRROR={mirror}: {describe_problems(bad)}",
-                              "put intact copies of those archives in the mirror folder (names exactly as shown), "
-                              "or unset MNIST_MIRROR to download")
-        return DataStatus(True, "mirror", f"the four archives in MNIST_MIRROR={mirror} are intact (md5 checked)")
+            return DataStatus(
+                False,
+                "mirror",
+                f"MNIST_MIRROR={mirror}: {describe_problems(bad)}",
+                "put intact copies of those archives in the mirror folder (names exactly as shown), "
+                "or unset MNIST_MIRROR to download",
+            )
+        return DataStatus(
+            True, "mirror", f"the four archives in MNIST_MIRROR={mirror} are intact (md5 checked)"
+        )
     bad = archive_problems(raw)
     if not bad:
         return DataStatus(True, "archives", f"the four archives in {raw} are intact (md5 checked)")
