@@ -1,15 +1,16 @@
-"""Write student copies of the notebooks: solutions and speaker notes removed, exercises kept, outputs cleared.
+"""Write student copies of the notebooks: speaker notes removed, exercises kept, outputs cleared.
 
     uv run python scripts/student_copies.py                 # all notebooks -> build/student/
     uv run python scripts/student_copies.py 02 03           # only notebooks whose name starts with 02 or 03
     uv run python scripts/student_copies.py --out /tmp/hand-out
 
-nbconvert's TagRemovePreprocessor drops the cells tagged `solution` (and any tagged `notes`), the speaker
-notes (cells whose slide type is `notes`) go too, and its ClearOutputPreprocessor clears every output and
-execution count, so students run the notebook themselves. The `exercise` cells (the task and its
-`# Your code here` cell) stay, and the line that points to the solutions says they are in the
-instructor's copy. The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the
-links rewritten, so the folder can be handed out as it is; students still need the course installed
+The notebooks hold no solutions (they live in `exercises/nbNN.py` and show only through `exN.solution()`;
+`scripts/answer_key.py` writes them out for instructors). So a student copy is the notebook without its
+speaker notes (cells whose slide type is `notes`, or tagged `notes`; any cell tagged `solution` goes too,
+should one slip in), with every output and execution count cleared by nbconvert's ClearOutputPreprocessor,
+so students run the notebook themselves. The exercises (statement, the cell with `____`, the check) stay.
+The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the links rewritten,
+so the folder can be handed out as it is; students still need the course installed
 (`uv sync`) for `from helpers import ...`.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -30,9 +30,6 @@ from course_tools.notebooks import (  # noqa: E402
 )
 
 REMOVED_TAGS = {"solution", "notes"}
-# The instructor's notebooks say where the solution is hidden; the student's copy has none.
-WHERE_SOLUTIONS_ARE = re.compile(r"before opening (?:its|the) solution \(the hidden cell (?:below|under) it\)")
-IN_INSTRUCTORS_COPY = "yourself first: the solutions are in the instructor's copy of this notebook"
 
 
 def is_speaker_note(cell: NotebookNode) -> bool:
@@ -41,16 +38,13 @@ def is_speaker_note(cell: NotebookNode) -> bool:
 
 
 def student_copy(nb: NotebookNode) -> NotebookNode:
-    """A copy of `nb` without solutions, speaker notes, outputs, execution counts or stored widget state."""
+    """A copy of `nb` without speaker notes, outputs, execution counts or stored widget state."""
     student = copy.deepcopy(nb)  # the original stays untouched
     resources: dict = {}
     student, _ = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS).preprocess(student, resources)
     student.cells = [cell for cell in student.cells if not is_speaker_note(cell)]
     clear = ClearOutputPreprocessor(remove_metadata_fields={"collapsed", "scrolled", "execution", "ExecuteTime"})
     student, _ = clear.preprocess(student, resources)
-    for cell in student.cells:
-        if cell.cell_type == "markdown":
-            cell.source = WHERE_SOLUTIONS_ARE.sub(IN_INSTRUCTORS_COPY, cell.source)
     student.metadata.pop("widgets", None)  # the progress bars of the instructor's run, now cleared
     return without_test_comments(images_relative_to(student, "images/"))
 

@@ -1,5 +1,5 @@
-"""Student copies: no solution or speaker note survives, every exercise keeps its cell, outputs are empty,
-no test marker shows, the copy says where the solutions are, nbformat is valid."""
+"""Student copies: no speaker note (or stray solution) survives, every exercise keeps its cells and its check,
+outputs are empty, no test marker shows, nbformat is valid."""
 
 import subprocess
 import sys
@@ -18,22 +18,24 @@ SECRET = "answer = 6 * 7  # the secret solution"
 
 
 def sample_notebook() -> nbformat.NotebookNode:
-    """A small executed notebook following CONTRIBUTING.md: title, code, exercises with a hidden solution."""
+    """A small executed notebook following CONTRIBUTING.md: title, code, speaker notes, an exercise and its check
+    (and a stray solution cell, which must not survive either)."""
     ran = lambda source, n, text: new_code_cell(  # noqa: E731
         source, execution_count=n, outputs=[new_output("stream", name="stdout", text=text)]
     )
-    solution = ran(SECRET + "\nprint(answer)", 3, "42\n")
-    solution.metadata = {"tags": ["solution"], "jupyter": {"source_hidden": True}}
-    notes = new_markdown_cell("Speaker: ask the room what 6 * 7 is.")
+    stray_solution = ran(SECRET + "\nprint(answer)", 4, "42\n")
+    stray_solution.metadata = {"tags": ["solution"]}
+    notes = new_markdown_cell("Speaker: ask the room what 6 * 7 is (42).")
     notes.metadata["slideshow"] = {"slide_type": "notes"}
     cells = [
         new_markdown_cell("# 99 · Sample\n\n![diagram](../images/diagram.png)"),
         ran("# NBVAL_CHECK_OUTPUT\nprint('hello')", 1, "hello\n"),
         notes,
-        new_markdown_cell("## Exercises\n\nTry each one before opening the solution (the hidden cell below it)."),
+        new_markdown_cell("## Exercises\n\nEach check says whether your answer is right; `ex1.hint()` gives a hint."),
         new_markdown_cell("**Exercise 1.** Compute the answer.", metadata={"tags": ["exercise"]}),
-        new_code_cell("# Your code here", execution_count=2, metadata={"tags": ["exercise"]}),
-        solution,
+        new_code_cell("answer = ____", execution_count=2, metadata={"tags": ["exercise"]}),
+        ran("ex1.check(answer)", 3, "… Exercise 1: not attempted yet: `answer` still holds ____\n"),
+        stray_solution,
     ]
     nb = new_notebook(cells=cells)
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
@@ -70,7 +72,9 @@ def assert_clean_copy(original, copy) -> None:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
     assert "widgets" not in copy.metadata
-    assert "hidden cell" not in copy_text and "NBVAL_" not in copy_text
+    assert "NBVAL_" not in copy_text
+    checks = lambda notebook: [c.source for c in notebook.cells if ".check(" in c.source]  # noqa: E731
+    assert checks(copy) == checks(original)
     removed = {id(c) for c in tagged(original, "solution") + speaker_notes(original)}
     assert len(copy.cells) == len(original.cells) - len(removed)
 
@@ -87,7 +91,8 @@ def test_sample_notebook_copy(tmp_path):
     copy = nbformat.read(written, as_version=4)
     assert_clean_copy(nb, copy)
     assert SECRET not in written.read_text() and "ask the room" not in written.read_text()
-    assert "the solutions are in the instructor's copy" in copy.cells[2].source
+    assert "not attempted" not in written.read_text()  # the instructor's run's outputs are gone
+    assert [c.source for c in copy.cells[-3:]] == ["**Exercise 1.** Compute the answer.", "answer = ____", "ex1.check(answer)"]
     assert copy.cells[1].source == "print('hello')"
     assert "](images/diagram.png)" in copy.cells[0].source and (tmp_path / "student" / "images" / "diagram.png").is_file()
     assert nbformat.read(source, as_version=4) == nb  # the original is untouched
