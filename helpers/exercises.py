@@ -101,13 +101,8 @@ def close(actual: Any, expected: Any, rel: float = 1e-3, abs_tol: float = 1e-6) 
     return math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_tol)
 
 
-def check_model(
-    model: Any,
-    input_shape: tuple[int, ...] = (2, 1, 28, 28),
-    out_shape: tuple[int, ...] = (2, 10),
-    layer_types: Mapping[type[nn.Module], int] | None = None,
-    n_params: int | None = None,
-) -> None:
+def check_model(model: Any, input_shape: tuple[int, ...] = (2, 1, 28, 28), out_shape: tuple[int, ...] = (2, 10),
+                layer_types: Mapping[type[nn.Module], int] | None = None, n_params: int | None = None) -> None:
     """Raise `Wrong` unless `model` is a network with these layer counts, parameter count and output shape."""
     if not isinstance(model, nn.Module):
         raise Wrong(f"expected a network (an nn.Module), got {type(model).__name__}")
@@ -159,15 +154,9 @@ def loss_decreases(model: nn.Module, steps: int = 30, batch: int = 16, lr: float
 class Exercise:
     """One exercise: a checker, a ladder of hints and a solution, shown only when asked for."""
 
-    def __init__(
-        self,
-        name: str,
-        checker: Callable[..., str | None],
-        hints: Sequence[str],
-        solution: str,
-        why: str = "",
-        answer_names: Sequence[str] = ("answer",),
-    ) -> None:
+    def __init__(self, name: str, checker: Callable[..., str | None], hints: Sequence[str], solution: str,
+                 why: str = "", answer_names: Sequence[str] = ("answer",)) -> None:
+        """`name` is the notebook's variable (ex1); `answer_names` are the names `check` gets, which the solution defines."""
         self.name, self.checker, self.hints, self.why = name, checker, tuple(hints), why
         self.solution_code, self.answer_names = textwrap.dedent(solution).strip(), tuple(answer_names)
         self.title = "Exercise " + name.removeprefix("ex")
@@ -196,19 +185,13 @@ class Exercise:
     def check(self, *answers: Any) -> None:
         """Print the verdict on `answers` in one or two lines."""
         result = self.evaluate(*answers)
-        message = " ".join(result.message.split())  # one line, whatever the checker wrote
-        if result.status == "correct":
-            print(f"✔ {self.title}: correct. {message}".rstrip())
-        elif result.status == "not attempted":
-            print(f"… {self.title}: not attempted yet: {message}")
-        elif result.status == "check failed":
-            print(f"✘ {self.title}: {message}")
-        else:
-            print(f"✘ {self.title}: not yet. {message}")
-            if self._hints_given < len(self.hints):
-                print(f"  {self.name}.hint() gives hint {self._hints_given + 1} of {len(self.hints)}.")
-            else:
-                print(f"  {self.name}.solution() shows a solution.")
+        verdict = {"correct": "✔ {}: correct.", "not attempted": "… {}: not attempted yet:", "wrong": "✘ {}: not yet.",
+                   "check failed": "✘ {}:"}[result.status].format(self.title)
+        print(f"{verdict} {' '.join(result.message.split())}".rstrip())  # one line, whatever the checker wrote
+        if result.status == "wrong" and self._hints_given < len(self.hints):
+            print(f"  {self.name}.hint() gives hint {self._hints_given + 1} of {len(self.hints)}.")
+        elif result.status == "wrong":
+            print(f"  {self.name}.solution() shows a solution.")
 
     def hint(self) -> None:
         """Print the next hint; after the last one, repeat it and point to the solution."""
@@ -222,12 +205,10 @@ class Exercise:
 
     def solution(self) -> None:
         """Show the solution code and why it is right (Markdown in Jupyter, plain text elsewhere)."""
+        from IPython import get_ipython  # installed with JupyterLab
+        from IPython.display import Markdown, display
+
         text = f"```python\n{self.solution_code}\n```\n\n{self.why}".strip()
-        try:
-            from IPython import get_ipython
-            from IPython.display import Markdown, display
-        except ImportError:
-            get_ipython = lambda: None  # noqa: E731
         if get_ipython() is not None:
             display(Markdown(text))
         else:
