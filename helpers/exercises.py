@@ -170,8 +170,8 @@ class Exercise:
         blanks = [name for name, answer in zip(self.answer_names, answers) if is_blank(answer)]
         if blanks or any(is_blank(answer) for answer in answers):
             names = " and ".join(f"`{name}`" for name in blanks) or "an answer"
-            verb = "still hold" if len(blanks) > 1 else "still holds"
-            return Result("not attempted", f"{names} {verb} ____: fill it in, then run this cell again.")
+            verb = "are" if len(blanks) > 1 else "is"
+            return Result("not attempted", f"{names} {verb} still blank: replace the ____ (or ...), then run this cell again.")
         try:
             message = self.checker(*answers)
         except NotAttempted as error:

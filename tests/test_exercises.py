@@ -56,9 +56,9 @@ def test_blanks_are_not_attempted(answer):
 
 def test_not_attempted_names_the_blank_answer():
     ex = Exercise("ex1", lambda a, b: "ok", ["h"], "a = 1\nb = 2", answer_names=("a", "b"))
-    assert "`b` still holds ____" in assert_result(ex, [1, ____], "not attempted").message
+    assert "`b` is still blank" in assert_result(ex, [1, ____], "not attempted").message
     assert printed(ex, ____, ____) == [
-        "… Exercise 1: not attempted yet: `a` and `b` still hold ____: fill it in, then run this cell again."]
+        "… Exercise 1: not attempted yet: `a` and `b` are still blank: replace the ____ (or ...), then run this cell again."]
 
 
 def test_a_stub_network_is_not_attempted():

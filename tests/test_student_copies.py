@@ -34,7 +34,7 @@ def sample_notebook() -> nbformat.NotebookNode:
         new_markdown_cell("## Exercises\n\nEach check says whether your answer is right; `ex1.hint()` gives a hint."),
         new_markdown_cell("**Exercise 1.** Compute the answer.", metadata={"tags": ["exercise"]}),
         new_code_cell("answer = ____", execution_count=2, metadata={"tags": ["exercise"]}),
-        ran("ex1.check(answer)", 3, "… Exercise 1: not attempted yet: `answer` still holds ____\n"),
+        ran("ex1.check(answer)", 3, "… Exercise 1: not attempted yet: `answer` is still blank\n"),
         stray_solution,
     ]
     nb = new_notebook(cells=cells)
