@@ -1,4 +1,4 @@
-"""Exercises that answer back: `ex1.check(answer)`, `ex1.hint()`, `ex1.solution()` (CONTRIBUTING.md, Exercises)."""
+"""Exercises that answer back: `ex1.check(answer)`, `ex1.hint()`, `ex1.solution()`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import copy
 import inspect
 import math
 import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import torch
 from torch import nn
@@ -29,7 +30,7 @@ class Wrong(Exception):
 
 
 class NotAttempted(Exception):
-    """Raised when the student's code is still a blank (`____`, `...`, a body of `...` or `pass`)."""
+    """Raised when the student's code is still blank (`____`, `...`, a body of `...` or `pass`)."""
 
 
 Status = Literal["not attempted", "wrong", "correct", "check failed"]
@@ -44,7 +45,7 @@ class Result:
 
 
 def _is_stub(fn: Any) -> bool:
-    """True for a function (or a network's `forward`) whose body is only `...`, `pass` or a docstring."""
+    """True for a function (or a network's `forward`) whose body is only `...` or `pass`."""
     target = type(fn).forward if isinstance(fn, nn.Module) else fn
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(target)))
@@ -52,14 +53,19 @@ def _is_stub(fn: Any) -> bool:
         return False
     if not tree.body or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    nothing = lambda s: isinstance(s, ast.Pass) or (  # noqa: E731
-        isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and (s.value.value is ... or isinstance(s.value.value, str))
-    )
-    return all(nothing(statement) for statement in tree.body[0].body)
+    return all(_does_nothing(statement) for statement in tree.body[0].body)
+
+
+def _does_nothing(statement: ast.stmt) -> bool:
+    """True for `pass`, `...` or a string on its own (a docstring)."""
+    if isinstance(statement, ast.Pass):
+        return True
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    return isinstance(value, ast.Constant) and (value.value is ... or isinstance(value.value, str))
 
 
 def is_blank(value: Any) -> bool:
-    """True when `value` is `____` or `...`, holds one (in a list, tuple, set or dict), or is a stub function or network."""
+    """True for `____`, `...`, a container holding one, or a stub function or network."""
     if value is ____ or value is ...:
         return True
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -76,10 +82,16 @@ def _first_line(error: BaseException) -> str:
 
 
 def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call the student's `fn`: an exception it raises becomes `Wrong` (one line), a blank becomes `NotAttempted`."""
-    what = f"network ({type(fn).__name__})" if isinstance(fn, nn.Module) else f"`{getattr(fn, '__name__', 'code')}`"
+    """Call the student's `fn`: its exception becomes `Wrong` (one line), a blank `NotAttempted`."""
+    what = (
+        f"network ({type(fn).__name__})"
+        if isinstance(fn, nn.Module)
+        else f"`{getattr(fn, '__name__', 'code')}`"
+    )
     if _is_stub(fn):
-        raise NotAttempted(f"your {what} is still a blank (`...`): write it, then run this cell again.")
+        raise NotAttempted(
+            f"your {what} is still a blank (`...`): write it, then run this cell again."
+        )
     try:
         result = fn(*args, **kwargs)
     except NotImplementedError:
@@ -92,24 +104,35 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def close(actual: Any, expected: Any, rel: float = 1e-3, abs_tol: float = 1e-6) -> bool:
-    """True when `actual` (a number or tensor) is within `rel` (relative) or `abs_tol` of `expected`."""
+    """True when `actual` (number or tensor) is within `rel` or `abs_tol` of `expected`."""
     if isinstance(actual, torch.Tensor) or isinstance(expected, torch.Tensor):
-        a, e = torch.as_tensor(actual, dtype=torch.float64), torch.as_tensor(expected, dtype=torch.float64)
+        a, e = (
+            torch.as_tensor(actual, dtype=torch.float64),
+            torch.as_tensor(expected, dtype=torch.float64),
+        )
         return a.shape == e.shape and torch.allclose(a, e, rtol=rel, atol=abs_tol)
     if not all(isinstance(v, (int, float)) for v in (actual, expected)):
         return False
     return math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_tol)
 
 
-def check_model(model: Any, input_shape: tuple[int, ...] = (2, 1, 28, 28), out_shape: tuple[int, ...] = (2, 10),
-                layer_types: Mapping[type[nn.Module], int] | None = None, n_params: int | None = None) -> None:
-    """Raise `Wrong` unless `model` is a network with these layer counts, parameter count and output shape."""
+def check_model(
+    model: Any,
+    input_shape: tuple[int, ...] = (2, 1, 28, 28),
+    out_shape: tuple[int, ...] = (2, 10),
+    layer_types: Mapping[type[nn.Module], int] | None = None,
+    n_params: int | None = None,
+) -> None:
+    """Raise `Wrong` unless `model` is a network with these layers, parameters and output shape."""
     if not isinstance(model, nn.Module):
         raise Wrong(f"expected a network (an nn.Module), got {type(model).__name__}")
     for layer, expected in (layer_types or {}).items():
         found = sum(isinstance(m, layer) for m in model.modules())
         if found != expected:
-            raise Wrong(f"your network has {found} {layer.__name__} layer(s); this exercise asks for {expected}")
+            raise Wrong(
+                f"your network has {found} {layer.__name__} layer(s); this exercise asks for "
+                f"{expected}"
+            )
     if n_params is not None and (found := sum(p.numel() for p in model.parameters())) != n_params:
         raise Wrong(f"your network has {found:,} parameters; expected {n_params:,}")
     device = next(model.parameters(), torch.empty(0)).device
@@ -124,11 +147,16 @@ def check_model(model: Any, input_shape: tuple[int, ...] = (2, 1, 28, 28), out_s
         raise Wrong(f"your network returns {type(out).__name__}, not a tensor")
     if tuple(out.shape) != tuple(out_shape):
         classes = "; MNIST has 10 classes" if out_shape[-1] == 10 and out.shape[-1] != 10 else ""
-        raise Wrong(f"your network outputs shape {tuple(out.shape)} for input {input_shape}; expected {out_shape}{classes}")
+        raise Wrong(
+            f"your network outputs shape {tuple(out.shape)} for input {input_shape}; "
+            f"expected {out_shape}{classes}"
+        )
 
 
-def loss_decreases(model: nn.Module, steps: int = 30, batch: int = 16, lr: float = 1e-3) -> tuple[float, float]:
-    """Train a copy of `model` with Adam on one fixed batch of MNIST-shaped noise; `Wrong` unless the loss falls."""
+def loss_decreases(
+    model: nn.Module, steps: int = 30, batch: int = 16, lr: float = 1e-3
+) -> tuple[float, float]:
+    """Train a copy of `model` on a fixed batch of noise images; `Wrong` unless the loss falls."""
     net = copy.deepcopy(model).train()
     params = [p for p in net.parameters() if p.requires_grad]
     if not params:
@@ -138,7 +166,9 @@ def loss_decreases(model: nn.Module, steps: int = 30, batch: int = 16, lr: float
     y = torch.randint(0, 10, (batch,), generator=generator).to(params[0].device)
     optimizer = torch.optim.Adam(params, lr=lr)
     losses = []
-    with torch.random.fork_rng(devices=[]):  # dropout in the copy leaves the notebook's random state alone
+    with torch.random.fork_rng(
+        devices=[]
+    ):  # dropout in the copy leaves the notebook's random state alone
         torch.manual_seed(0)
         for _ in range(steps):
             loss = nn.functional.cross_entropy(call(net, x), y)
@@ -147,18 +177,29 @@ def loss_decreases(model: nn.Module, steps: int = 30, batch: int = 16, lr: float
             optimizer.step()
             losses.append(loss.item())
     if not losses[-1] < 0.9 * losses[0]:
-        raise Wrong(f"the loss did not go down in {steps} steps on one fixed batch ({losses[0]:.3f} -> {losses[-1]:.3f})")
+        raise Wrong(
+            f"the loss did not go down in {steps} steps on one fixed batch "
+            f"({losses[0]:.3f} -> {losses[-1]:.3f})"
+        )
     return losses[0], losses[-1]
 
 
 class Exercise:
     """One exercise: a checker, a ladder of hints and a solution, shown only when asked for."""
 
-    def __init__(self, name: str, checker: Callable[..., str | None], hints: Sequence[str], solution: str,
-                 why: str = "", answer_names: Sequence[str] = ("answer",)) -> None:
-        """`name` is the notebook's variable (ex1); `answer_names` are the names `check` gets, which the solution defines."""
+    def __init__(
+        self,
+        name: str,
+        checker: Callable[..., str | None],
+        hints: Sequence[str],
+        solution: str,
+        why: str = "",
+        answer_names: Sequence[str] = ("answer",),
+    ) -> None:
+        """`name`: the variable (ex1); `answer_names`: what `check` gets, the solution defines."""
         self.name, self.checker, self.hints, self.why = name, checker, tuple(hints), why
-        self.solution_code, self.answer_names = textwrap.dedent(solution).strip(), tuple(answer_names)
+        self.solution_code = textwrap.dedent(solution).strip()
+        self.answer_names = tuple(answer_names)
         self.title = "Exercise " + name.removeprefix("ex")
         self._hints_given = 0
 
@@ -166,12 +207,15 @@ class Exercise:
         return f"{self.title}: {self.name}.check(...), {self.name}.hint(), {self.name}.solution()"
 
     def evaluate(self, *answers: Any) -> Result:
-        """Run the checker on `answers` (no printing): not attempted, wrong, correct, or check failed."""
+        """The verdict on `answers`, not printed: not attempted, wrong, correct or check failed."""
         blanks = [name for name, answer in zip(self.answer_names, answers) if is_blank(answer)]
         if blanks or any(is_blank(answer) for answer in answers):
             names = " and ".join(f"`{name}`" for name in blanks) or "an answer"
             verb = "are" if len(blanks) > 1 else "is"
-            return Result("not attempted", f"{names} {verb} still blank: replace the ____ (or ...), then run this cell again.")
+            return Result(
+                "not attempted",
+                f"{names} {verb} still blank: replace the ____ (or ...), then run this cell again.",
+            )
         try:
             message = self.checker(*answers)
         except NotAttempted as error:
@@ -179,15 +223,23 @@ class Exercise:
         except Wrong as error:
             return Result("wrong", str(error))
         except Exception as error:  # a bug in the course, not the student's: still no traceback
-            return Result("check failed", f"the check itself failed (please report this): {_first_line(error)}")
+            return Result(
+                "check failed",
+                f"the check itself failed (please report this): {_first_line(error)}",
+            )
         return Result("correct", message or "")
 
     def check(self, *answers: Any) -> None:
         """Print the verdict on `answers` in one or two lines."""
         result = self.evaluate(*answers)
-        verdict = {"correct": "✔ {}: correct.", "not attempted": "… {}: not attempted yet:", "wrong": "✘ {}: not yet.",
-                   "check failed": "✘ {}:"}[result.status].format(self.title)
-        print(f"{verdict} {' '.join(result.message.split())}".rstrip())  # one line, whatever the checker wrote
+        verdict = {
+            "correct": "✔ {}: correct.",
+            "not attempted": "… {}: not attempted yet:",
+            "wrong": "✘ {}: not yet.",
+            "check failed": "✘ {}:",
+        }[result.status].format(self.title)
+        message = " ".join(result.message.split())  # one line, whatever the checker wrote
+        print(f"{verdict} {message}".rstrip())
         if result.status == "wrong" and self._hints_given < len(self.hints):
             print(f"  {self.name}.hint() gives hint {self._hints_given + 1} of {len(self.hints)}.")
         elif result.status == "wrong":
@@ -204,7 +256,7 @@ class Exercise:
             print(f"That was the last hint: {self.name}.solution() shows a solution.")
 
     def solution(self) -> None:
-        """Show the solution code and why it is right (Markdown in Jupyter, plain text elsewhere)."""
+        """Show the solution code and why it is right (Markdown in Jupyter, else plain text)."""
         from IPython import get_ipython  # installed with JupyterLab
         from IPython.display import Markdown, display
 
@@ -216,20 +268,35 @@ class Exercise:
 
     @classmethod
     def choice(
-        cls, name: str, options: Mapping[str, str], correct: str, explanations: Mapping[str, str],
-        hints: Sequence[str] = (), why: str = "",
+        cls,
+        name: str,
+        options: Mapping[str, str],
+        correct: str,
+        explanations: Mapping[str, str],
+        hints: Sequence[str] = (),
+        why: str = "",
     ) -> Exercise:
-        """A multiple-choice question: the student writes `answer = "b"`; every wrong option explains itself."""
+        """A multiple-choice question: the student writes `answer = "b"`; wrong options say why."""
         if correct not in options or set(options) - {correct} - set(explanations):
-            raise ValueError(f"{name}: `correct` must be an option, and every wrong option needs an explanation")
+            raise ValueError(
+                f"{name}: `correct` must be an option, and every wrong option needs an explanation"
+            )
         letters = ", ".join(f'"{letter}"' for letter in options)
 
         def checker(answer: Any) -> str:
             letter = answer.strip().strip("().").lower() if isinstance(answer, str) else None
             if letter not in options:
-                raise Wrong(f"answer with one of the letters {letters} (in quotes); you wrote {answer!r}")
+                raise Wrong(
+                    f"answer with one of the letters {letters} (in quotes); you wrote {answer!r}"
+                )
             if letter != correct:
                 raise Wrong(f"not ({letter}) {options[letter]}: {explanations[letter]}")
             return explanations.get(correct, "")
 
-        return cls(name, checker, hints, f'answer = "{correct}"  # {options[correct]}', why or explanations.get(correct, ""))
+        return cls(
+            name,
+            checker,
+            hints,
+            f'answer = "{correct}"  # {options[correct]}',
+            why or explanations.get(correct, ""),
+        )

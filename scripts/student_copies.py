@@ -4,13 +4,13 @@
     uv run python scripts/student_copies.py 02 03           # only notebooks whose name starts with 02 or 03
     uv run python scripts/student_copies.py --out /tmp/hand-out
 
-The notebooks hold no solutions (they live in `exercises/nbNN.py` and show only through `exN.solution()`;
-`scripts/answer_key.py` writes them out for instructors). So a student copy is the notebook without its
-speaker notes (cells whose slide type is `notes`, or tagged `notes`; any cell tagged `solution` goes too,
-should one slip in), with every output and execution count cleared by nbconvert's ClearOutputPreprocessor,
-so students run the notebook themselves. The exercises (statement, the cell with `____`, the check) stay.
-The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the links rewritten,
-so the folder can be handed out as it is; students still need the course installed
+The notebooks hold no solutions: they live in `exercises/nbNN.py` and show only through
+`exN.solution()` (`scripts/answer_key.py` writes them out for instructors). So a student copy is the
+notebook without its speaker notes (cells whose slide type is `notes`, or tagged `notes`; a cell
+tagged `solution` goes too, should one slip in), with every output and execution count cleared by
+nbconvert's ClearOutputPreprocessor, so students run the notebook themselves. The exercises (the
+statement, the cell with `____`, the check) stay. The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the
+links rewritten, so the folder can be handed out as it is; students still need the course installed
 (`uv sync`) for `from helpers import ...`.
 """
 

@@ -1,15 +1,25 @@
-"""helpers.exercises: blanks are not attempted, wrong answers say why, student errors and checker bugs show no
-traceback, hints come one at a time, the solution only on request; and every exercise in exercises/ is tested."""
+"""helpers.exercises: blanks are not attempted, wrong answers say why, student errors and checker
+bugs show no traceback, hints come one at a time, the solution only on request; and every exercise
+in exercises/ is well formed, tested, and robust to odd answers."""
 
 import importlib
 import re
 
 import pytest
 import torch
+from exercise_cases import assert_result, printed
 from torch import nn
 
-from exercise_cases import assert_result, printed
-from helpers.exercises import ____, Exercise, Wrong, call, check_model, close, is_blank, loss_decreases
+from helpers.exercises import (
+    Exercise,
+    Wrong,
+    ____,
+    call,
+    check_model,
+    close,
+    is_blank,
+    loss_decreases,
+)
 from helpers.settings import REPO_ROOT
 
 SOLUTION = "def square(x):\n    return x * x"
@@ -27,12 +37,17 @@ def check_square(fn) -> str:
 
 def square_exercise() -> Exercise:
     """A fresh exercise (its hint counter at zero)."""
-    return Exercise("ex2", check_square, ["multiply", "x times itself", "return x * x"], SOLUTION,
-                    why="x * x is x squared.", answer_names=("square",))
+    return Exercise(
+        "ex2",
+        check_square,
+        ["multiply", "x times itself", "return x * x"],
+        SOLUTION,
+        why="x * x is x squared.",
+        answer_names=("square",),
+    )
 
 
-def stub_dots(x):
-    ...
+def stub_dots(x): ...
 
 
 def stub_pass(x):
@@ -48,8 +63,22 @@ def returns_blank(x):
     return ____
 
 
-@pytest.mark.parametrize("answer", [____, ..., [1, ____], (1, (2, ...)), {"a": ____}, {____: 1}, {3, ...},
-                                    stub_dots, stub_pass, returns_blank, stub_not_implemented])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ____,
+        ...,
+        [1, ____],
+        (1, (2, ...)),
+        {"a": ____},
+        {____: 1},
+        {3, ...},
+        stub_dots,
+        stub_pass,
+        returns_blank,
+        stub_not_implemented,
+    ],
+)
 def test_blanks_are_not_attempted(answer):
     assert_result(square_exercise(), [answer], "not attempted")
 
@@ -58,33 +87,41 @@ def test_not_attempted_names_the_blank_answer():
     ex = Exercise("ex1", lambda a, b: "ok", ["h"], "a = 1\nb = 2", answer_names=("a", "b"))
     assert "`b` is still blank" in assert_result(ex, [1, ____], "not attempted").message
     assert printed(ex, ____, ____) == [
-        "… Exercise 1: not attempted yet: `a` and `b` are still blank: replace the ____ (or ...), then run this cell again."]
+        "… Exercise 1: not attempted yet: `a` and `b` are still blank: "
+        "replace the ____ (or ...), then run this cell again."
+    ]
 
 
 def test_a_stub_network_is_not_attempted():
     class Net(nn.Module):
-        def forward(self, x):
-            ...
+        def forward(self, x): ...
 
     assert is_blank(Net()) and not is_blank(nn.Linear(2, 2)) and not is_blank(lambda x: x)
 
 
 def test_wrong_answer_says_why_and_points_to_a_hint():
     lines = printed(square_exercise(), lambda x: x + 1)
-    assert lines == ["✘ Exercise 2: not yet. square(3) gave 4; expected 9", "  ex2.hint() gives hint 1 of 3."]
+    assert lines == [
+        "✘ Exercise 2: not yet. square(3) gave 4; expected 9",
+        "  ex2.hint() gives hint 1 of 3.",
+    ]
 
 
 def test_student_exception_is_one_line_not_a_traceback():
     def square(x):
         raise ValueError("x must be positive\nsecond line")
 
-    result = assert_result(square_exercise(), [square], "wrong", "your `square` raised ValueError: x must be positive")
+    result = assert_result(
+        square_exercise(), [square], "wrong", "your `square` raised ValueError: x must be positive"
+    )
     assert "second line" not in result.message
 
 
 def test_checker_bug_is_reported_without_traceback():
     ex = Exercise("ex4", lambda answer: 1 / 0, ["h"], "answer = 1")
-    assert_result(ex, [1], "check failed", "the check itself failed (please report this): ZeroDivisionError")
+    assert_result(
+        ex, [1], "check failed", "the check itself failed (please report this): ZeroDivisionError"
+    )
 
 
 def test_correct():
@@ -99,7 +136,11 @@ def test_hints_one_at_a_time_then_the_solution(capsys):
         ex.hint()
         shown.append(capsys.readouterr().out.splitlines())
     assert shown[0] == ["Hint 1 of 3: multiply"] and shown[1] == ["Hint 2 of 3: x times itself"]
-    assert shown[2] == shown[3] == ["Hint 3 of 3: return x * x", "That was the last hint: ex2.solution() shows a solution."]
+    assert (
+        shown[2]
+        == shown[3]
+        == ["Hint 3 of 3: return x * x", "That was the last hint: ex2.solution() shows a solution."]
+    )
     assert printed(ex, 5)[1] == "  ex2.solution() shows a solution."
 
 
@@ -110,7 +151,9 @@ def test_solution_only_on_request(capsys):
     for _ in range(4):
         ex.hint()
     print(repr(ex), str(ex))
-    assert "x * x" not in capsys.readouterr().out.replace("return x * x", "")  # the last hint may say it; nothing else
+    assert "x * x" not in capsys.readouterr().out.replace(
+        "return x * x", ""
+    )  # the last hint may say it; nothing else
     ex.solution()
     out = capsys.readouterr().out
     assert SOLUTION in out and "x * x is x squared." in out
@@ -124,13 +167,22 @@ def test_solution_is_markdown_in_ipython(monkeypatch):
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
     monkeypatch.setattr(IPython.display, "display", shown.append)
     square_exercise().solution()
-    assert isinstance(shown[0], IPython.display.Markdown) and shown[0].data.startswith("```python\n" + SOLUTION)
+    assert isinstance(shown[0], IPython.display.Markdown) and shown[0].data.startswith(
+        "```python\n" + SOLUTION
+    )
 
 
 def test_multiple_choice():
-    ex = Exercise.choice("ex3", {"a": "the 1", "b": "the 8"}, correct="b",
-                         explanations={"a": "a 1 is a thin stroke, nearly the same in every image",
-                                       "b": "an 8 is drawn in many ways"}, hints=["think of strokes"])
+    ex = Exercise.choice(
+        "ex3",
+        {"a": "the 1", "b": "the 8"},
+        correct="b",
+        explanations={
+            "a": "a 1 is a thin stroke, nearly the same in every image",
+            "b": "an 8 is drawn in many ways",
+        },
+        hints=["think of strokes"],
+    )
     assert_result(ex, [" B "], "correct", "many ways")
     assert_result(ex, ["(a)"], "wrong", "not (a) the 1: a 1 is a thin stroke")
     for odd in ("c", 2, ["a"], None):
@@ -142,14 +194,26 @@ def test_multiple_choice():
 
 def test_close():
     assert close(0.98, 0.9801, rel=1e-3) and not close(0.98, 0.99)
-    assert close(torch.tensor([1.0, 2.0]), [1.0, 2.0000001]) and not close(torch.zeros(2), torch.zeros(3))
+    assert close(torch.tensor([1.0, 2.0]), [1.0, 2.0000001]) and not close(
+        torch.zeros(2), torch.zeros(3)
+    )
     assert not close("0.98", 0.98) and not close(None, 0.0)
 
 
 def small_cnn() -> nn.Module:
     """A network of the course's shape: 2 convolutions, 2 linear layers, 10 outputs."""
-    return nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 8, 5), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Flatten(), nn.Linear(8 * 4 * 4, 32), nn.ReLU(), nn.Linear(32, 10))
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(4, 8, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(8 * 4 * 4, 32),
+        nn.ReLU(),
+        nn.Linear(32, 10),
+    )
 
 
 def test_check_model():
@@ -158,16 +222,31 @@ def test_check_model():
     check_model(model, layer_types={nn.Conv2d: 2, nn.Linear: 2}, n_params=n)
     assert model.training  # its mode is restored
     cases = [
-        (dict(out_shape=(2, 5)), "your network outputs shape (2, 10) for input (2, 1, 28, 28); expected (2, 5)"),
-        (dict(layer_types={nn.Conv2d: 3}), "your network has 2 Conv2d layer(s); this exercise asks for 3"),
+        (
+            dict(out_shape=(2, 5)),
+            "your network outputs shape (2, 10) for input (2, 1, 28, 28); expected (2, 5)",
+        ),
+        (
+            dict(layer_types={nn.Conv2d: 3}),
+            "your network has 2 Conv2d layer(s); this exercise asks for 3",
+        ),
         (dict(n_params=n + 1), f"your network has {n:,} parameters; expected {n + 1:,}"),
     ]
     for kwargs, message in cases:
         with pytest.raises(Wrong, match=re.escape(message)):
             check_model(model, **kwargs)
-    with pytest.raises(Wrong, match=re.escape("outputs shape (2, 5) for input (2, 1, 28, 28); expected (2, 10); MNIST has 10")):
+    with pytest.raises(
+        Wrong,
+        match=re.escape(
+            "outputs shape (2, 5) for input (2, 1, 28, 28); expected (2, 10); MNIST has 10"
+        ),
+    ):
         check_model(nn.Sequential(nn.Flatten(), nn.Linear(784, 5)))
-    with pytest.raises(Wrong, match=r"your network \(Sequential\) raised RuntimeError: .*mat1 and mat2 shapes cannot be multiplied \(2x784"):
+    with pytest.raises(
+        Wrong,
+        match=r"your network \(Sequential\) raised RuntimeError: .*mat1 and mat2 shapes "
+        r"cannot be multiplied \(2x784",
+    ):
         check_model(nn.Sequential(nn.Flatten(), nn.Linear(400, 10)))
     with pytest.raises(Wrong, match="expected a network"):
         check_model("model")
@@ -209,10 +288,16 @@ def test_every_exercise_is_well_formed_and_tested(module_name):
     exercises = exercises_of(module_name)
     assert exercises, f"exercises/{module_name}.py defines no Exercise"
     test = REPO_ROOT / "tests" / f"test_exercises_{module_name}.py"
-    assert test.is_file(), f"{test.name} is missing: every exercise needs a test (CONTRIBUTING.md, Exercises)"
+    assert test.is_file(), (
+        f"{test.name} is missing: every exercise needs a test (CONTRIBUTING.md, Exercises)"
+    )
     for name, ex in exercises.items():
-        assert ex.name == name, f"{name} is named {ex.name!r}: its messages would point to the wrong variable"
-        assert ex.hints and ex.solution_code and ex.why and ex.answer_names, f"{name}: hints, solution, why, answer_names"
+        assert ex.name == name, (
+            f"{name} is named {ex.name!r}: its messages would point to the wrong variable"
+        )
+        assert ex.hints and ex.solution_code and ex.why and ex.answer_names, (
+            f"{name}: hints, solution, why, answer_names"
+        )
         assert re.search(rf"\b{name}\b", test.read_text()), f"{test.name} does not test {name}"
 
 

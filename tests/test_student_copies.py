@@ -1,5 +1,5 @@
-"""Student copies: no speaker note (or stray solution) survives, every exercise keeps its cells and its check,
-outputs are empty, no test marker shows, nbformat is valid."""
+"""Student copies: no speaker note (or stray solution) survives, every exercise keeps its cells and
+its check, outputs are empty, no test marker shows, nbformat is valid."""
 
 import subprocess
 import sys
@@ -18,8 +18,8 @@ SECRET = "answer = 6 * 7  # the secret solution"
 
 
 def sample_notebook() -> nbformat.NotebookNode:
-    """A small executed notebook following CONTRIBUTING.md: title, code, speaker notes, an exercise and its check
-    (and a stray solution cell, which must not survive either)."""
+    """A small executed notebook following CONTRIBUTING.md: title, code, speaker notes, an exercise
+    and its check (and a stray solution cell, which must not survive either)."""
     ran = lambda source, n, text: new_code_cell(  # noqa: E731
         source, execution_count=n, outputs=[new_output("stream", name="stdout", text=text)]
     )
@@ -31,7 +31,7 @@ def sample_notebook() -> nbformat.NotebookNode:
         new_markdown_cell("# 99 · Sample\n\n![diagram](../images/diagram.png)"),
         ran("# NBVAL_CHECK_OUTPUT\nprint('hello')", 1, "hello\n"),
         notes,
-        new_markdown_cell("## Exercises\n\nEach check says whether your answer is right; `ex1.hint()` gives a hint."),
+        new_markdown_cell("## Exercises\n\nEach check says whether your answer is right."),
         new_markdown_cell("**Exercise 1.** Compute the answer.", metadata={"tags": ["exercise"]}),
         new_code_cell("answer = ____", execution_count=2, metadata={"tags": ["exercise"]}),
         ran("ex1.check(answer)", 3, "… Exercise 1: not attempted yet: `answer` is still blank\n"),
@@ -92,7 +92,8 @@ def test_sample_notebook_copy(tmp_path):
     assert_clean_copy(nb, copy)
     assert SECRET not in written.read_text() and "ask the room" not in written.read_text()
     assert "not attempted" not in written.read_text()  # the instructor's run's outputs are gone
-    assert [c.source for c in copy.cells[-3:]] == ["**Exercise 1.** Compute the answer.", "answer = ____", "ex1.check(answer)"]
+    exercise = [c.source for c in copy.cells[-3:]]
+    assert exercise == ["**Exercise 1.** Compute the answer.", "answer = ____", "ex1.check(answer)"]
     assert copy.cells[1].source == "print('hello')"
     assert "](images/diagram.png)" in copy.cells[0].source and (tmp_path / "student" / "images" / "diagram.png").is_file()
     assert nbformat.read(source, as_version=4) == nb  # the original is untouched
