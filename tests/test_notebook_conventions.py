@@ -51,8 +51,18 @@ def test_settings_cell(path):
     assert tagged(read(path), "settings", "code"), f"{path.name}: no code cell tagged `settings`"
 
 
-@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=ids)
-def test_exercises_with_cells_and_hidden_solutions(path):
+CHECK_CALL = re.compile(r"(ex\d+)\.check\(.*\)", re.S)
+
+
+def exercise_cells(nb: nbformat.NotebookNode) -> list[tuple[int, int, int]]:
+    """(statement, student cell, check cell) indices of every exercise, in order."""
+    return [(i, i + 1, i + 2) for i in tagged(nb, "exercise", "markdown")]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_exercises_answer_back(path):
+    """Each exercise: a statement tagged `exercise`, the student's code cell (tagged `exercise`, with a
+    blank), then one `exN.check(...)` call; the notebook's checks are exactly those of exercises/nbNN.py."""
     nb = read(path)
     sections = [
         i
@@ -60,24 +70,49 @@ def test_exercises_with_cells_and_hidden_solutions(path):
         if c.cell_type == "markdown" and c.source.startswith("## Exercises")
     ]
     assert sections, f"{path.name}: no '## Exercises' section"
-    tasks, solutions = tagged(nb, "exercise", "markdown"), tagged(nb, "solution")
-    assert tasks and tagged(nb, "exercise", "code") and solutions, (
-        f"{path.name}: needs an exercise and a solution"
-    )
-    assert min(tasks) > sections[0], f"{path.name}: exercises belong under '## Exercises'"
-    for i in tasks:
-        following = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+    found = exercise_cells(nb)
+    wanted = 1 if path.name.startswith("00_") else 2
+    assert len(found) >= wanted, f"{path.name}: needs at least {wanted} exercises"
+    names = []
+    for statement, student, check in found:
+        assert statement > sections[0], f"{path.name}: exercises belong under '## Exercises'"
+        cell = nb.cells[student] if student < len(nb.cells) else None
         assert (
-            following is not None
-            and following.cell_type == "code"
-            and "exercise" in following.metadata.get("tags", [])
-        ), f"{path.name}: exercise cell {i} must be followed by a code cell tagged `exercise`"
-    for i in solutions:
-        cell = nb.cells[i]
-        assert cell.cell_type == "code", f"{path.name}: solution cell {i} must be a code cell"
-        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, (
-            f"{path.name}: solution cell {i} must be collapsed (jupyter.source_hidden)"
+            cell is not None
+            and cell.cell_type == "code"
+            and "exercise" in cell.metadata.get("tags", [])
+        ), (
+            f"{path.name}: exercise cell {statement} must be followed by a code cell tagged `exercise`"
         )
+        assert "____" in cell.source or "..." in cell.source, (
+            f"{path.name}: the student's cell {student} must hold a blank (____ or ...) to fill"
+        )
+        call = nb.cells[check] if check < len(nb.cells) else None
+        match = (
+            call is not None
+            and call.cell_type == "code"
+            and CHECK_CALL.fullmatch(call.source.strip())
+        )
+        assert match, f"{path.name}: cell {check} must be the one call `exN.check(...)`"
+        names.append(match.group(1))
+    module = __import__(f"exercises.nb{path.name[:2]}", fromlist=["__all__"])
+    defined = sorted(n for n in vars(module) if re.fullmatch(r"ex\d+", n))
+    assert sorted(names) == defined, (
+        f"{path.name}: checks {names}, exercises/nb{path.name[:2]}.py {defined}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_answer_in_sight(path):
+    """No solution cells, no hidden cells: solutions appear only through exN.solution()."""
+    nb = read(path)
+    hidden = [
+        i
+        for i, c in enumerate(nb.cells)
+        if "solution" in c.metadata.get("tags", [])
+        or c.metadata.get("jupyter", {}).get("source_hidden")
+    ]
+    assert not hidden, f"{path.name}: cells {hidden} hold a solution or hidden code"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -123,13 +158,16 @@ def test_course_packages_imported_one_way(path):
         for i, c in enumerate(read(path).cells)
         if c.cell_type == "code"
         for line in c.source.splitlines()
-        if re.match(rf"\s*(from|import)\s+({'|'.join(COURSE_PACKAGES)})\b", line)
+        if re.match(rf"\s*(from|import)\s+({'|'.join(COURSE_PACKAGES)}|exercises)\b", line)
     ]
     setup = min(i for i, _ in imports)
     stray = [
         line
         for i, line in imports
-        if i != setup or not re.fullmatch(rf"from ({'|'.join(COURSE_PACKAGES)}) import .*", line)
+        if i != setup
+        or not re.fullmatch(
+            rf"from ({'|'.join(COURSE_PACKAGES)}|exercises\.nb\d\d) import .*", line
+        )
     ]
     assert not stray, (
         f"{path.name}: import the course packages in the setup cell as `from helpers import ...`: {stray}"
@@ -152,3 +190,22 @@ def test_helpers_is_one_sittings_read():
         f"helpers/' public modules hold {public} statements; keep them under 1,000"
     )
     assert private < 250, f"helpers/' private plumbing holds {private} statements; keep it small"
+
+
+NOTES_MARK = "**Speaker notes.**"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_speaker_notes_marked_and_short(path):
+    """Speaker notes (slide type `notes`) start with the same mark, are short, and answer no exercise:
+    whatever a student needs is in the body text (student copies drop the notes)."""
+    for i, cell in enumerate(read(path).cells):
+        if cell.metadata.get("slideshow", {}).get("slide_type") != "notes":
+            continue
+        assert cell.cell_type == "markdown", f"{path.name}: notes cell {i} must be Markdown"
+        assert cell.source.startswith(NOTES_MARK), (
+            f"{path.name}: notes cell {i} must start {NOTES_MARK}"
+        )
+        assert len(cell.source) <= 600, (
+            f"{path.name}: notes cell {i} is {len(cell.source)} characters"
+        )
