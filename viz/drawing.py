@@ -143,12 +143,11 @@ def clip_to_canvas(strokes: Strokes, size: int = CANVAS) -> Strokes:
             if 0 <= x <= size and 0 <= y <= size:
                 visible.append(list(stroke))
             continue
-        run: list[Point] = []
+        run: list[Point] = []  # the stroke's current stretch on the canvas
         for a, b in zip(stroke, stroke[1:]):
             piece = clip_segment(a, b, size)
-            if piece is None or (run and run[-1] != piece[0]):  # left the canvas: close this run
-                if run:
-                    visible.append(run)
+            if run and (piece is None or piece[0] != run[-1]):  # it left the canvas: that stretch ends
+                visible.append(run)
                 run = []
             if piece is not None:
                 run = run or [piece[0]]
@@ -175,7 +174,7 @@ def check_readable(strokes: Strokes, size: int = CANVAS) -> Strokes:
     if not visible:
         raise NothingDrawn(f"nothing drawn: every stroke lies outside the {size}x{size} pad")
     span = extent(visible)
-    # the pen is scaled to the drawing (PEN), so a dot or a tiny scribble would be blown up into a blob
+    # cropping and the 20x20 box blow any drawing up to 20 px: a dot would become a filled disc, read as 8
     if span < MIN_EXTENT:
         raise NothingDrawn(
             f"too small to read: the drawing spans {span:.0f} px of the {size} px pad; "
