@@ -1,5 +1,5 @@
-"""Strokes as a drawing pad produces them (viz/drawing.py): validation, clipping to the canvas, "nothing drawn",
-and stroke files checked on load, a bad one named and skipped."""
+"""Strokes as a drawing pad produces them (viz/drawing.py): validation, clipping to the canvas,
+"nothing drawn", and stroke files checked on load, a bad one named and skipped."""
 
 import json
 import math
@@ -11,39 +11,82 @@ import torch
 
 from helpers.settings import REPO_ROOT
 from viz.drawing import (
-    CANVAS, MIN_EXTENT, DrawingPad, NothingDrawn, StrokeError, StrokeFileError, clip_segment, clip_to_canvas,
-    load_drawing, load_drawings, load_strokes, preprocess, rasterize, validate_strokes,
+    CANVAS,
+    MIN_EXTENT,
+    DrawingPad,
+    NothingDrawn,
+    StrokeError,
+    StrokeFileError,
+    clip_segment,
+    clip_to_canvas,
+    load_drawing,
+    load_drawings,
+    load_strokes,
+    preprocess,
+    rasterize,
+    validate_strokes,
 )
 
 HANDWRITING = REPO_ROOT / "notebooks" / "handwriting"
 SEVEN = [[(60, 50), (220, 55), (130, 230)]]  # a readable digit, well inside the canvas
 
-# (strokes, what the message must say): each once broke viz with a raw TypeError/IndexError/KeyError/ValueError
+# (strokes, what the message says): each once broke viz with a raw TypeError, KeyError...
 BAD_STROKES = {
-    "nan": ([[(10, 10), (math.nan, 20)]], "stroke 0, point 1: expected finite numbers, got (nan, 20)"),
-    "inf": ([SEVEN[0], [(10, 10), (20, -math.inf)]], "stroke 1, point 1: expected finite numbers, got (20, -inf)"),
-    "one level too few": ([[10, 20], [30, 40]], "stroke 0, point 0: expected [x, y] numbers, got 10 (strokes nest"),
-    "one level too many": ([[[[10, 20]]]], "stroke 0, point 0: expected [x, y] numbers, got [[10, 20]]"),
+    "nan": (
+        [[(10, 10), (math.nan, 20)]],
+        "stroke 0, point 1: expected finite numbers, got (nan, 20)",
+    ),
+    "inf": (
+        [SEVEN[0], [(10, 10), (20, -math.inf)]],
+        "stroke 1, point 1: expected finite numbers, got (20, -inf)",
+    ),
+    "one level too few": (
+        [[10, 20], [30, 40]],
+        "stroke 0, point 0: expected [x, y] numbers, got 10 (strokes nest",
+    ),
+    "one level too many": (
+        [[[[10, 20]]]],
+        "stroke 0, point 0: expected [x, y] numbers, got [[10, 20]]",
+    ),
     "a point, not a stroke": ([(10, 20)], "stroke 0, point 0: expected [x, y] numbers, got 10"),
-    "3-value point": ([[(10, 20), (30, 40, 50)]], "stroke 0, point 1: expected [x, y] numbers, got (30, 40, 50)"),
+    "3-value point": (
+        [[(10, 20), (30, 40, 50)]],
+        "stroke 0, point 1: expected [x, y] numbers, got (30, 40, 50)",
+    ),
     "1-value point": ([[(10,)]], "stroke 0, point 0: expected [x, y] numbers, got (10,)"),
-    "dict point": ([SEVEN[0], SEVEN[0], [(1, 2)] * 5 + [{"x": 1}]],
-                   "stroke 2, point 5: expected [x, y] numbers, got {'x': 1}"),
+    "dict point": (
+        [SEVEN[0], SEVEN[0], [(1, 2)] * 5 + [{"x": 1}]],
+        "stroke 2, point 5: expected [x, y] numbers, got {'x': 1}",
+    ),
     "string strokes": ("7", "expected a list of strokes, each a list of [x, y] points, got '7'"),
     "string stroke": (["abc"], "stroke 0: expected a list of [x, y] points, got 'abc'"),
     "string point": ([["ab"]], "stroke 0, point 0: expected [x, y] numbers, got 'ab'"),
-    "string coordinate": ([[("10", 20)]], "stroke 0, point 0: expected [x, y] numbers, got ('10', 20)"),
-    "bool coordinate": ([[(True, 20)]], "stroke 0, point 0: expected [x, y] numbers, got (True, 20)"),
-    "None coordinate": ([[(None, 20)]], "stroke 0, point 0: expected [x, y] numbers, got (None, 20)"),
+    "string coordinate": (
+        [[("10", 20)]],
+        "stroke 0, point 0: expected [x, y] numbers, got ('10', 20)",
+    ),
+    "bool coordinate": (
+        [[(True, 20)]],
+        "stroke 0, point 0: expected [x, y] numbers, got (True, 20)",
+    ),
+    "None coordinate": (
+        [[(None, 20)]],
+        "stroke 0, point 0: expected [x, y] numbers, got (None, 20)",
+    ),
     "dict of strokes": ({"strokes": []}, "expected a list of strokes"),
     "a number": (7, "expected a list of strokes"),
     "absurdly far": ([[(10, 10), (1e300, 10)]], "stroke 0, point 1: coordinates beyond ±1e+12 px"),
-    "int beyond float": ([[(10, 10), (10**400, 10)]], "stroke 0, point 1: coordinates beyond ±1e+12 px"),
+    "int beyond float": (
+        [[(10, 10), (10**400, 10)]],
+        "stroke 0, point 1: coordinates beyond ±1e+12 px",
+    ),
 }
 
 
 @pytest.mark.parametrize("strokes, message", BAD_STROKES.values(), ids=BAD_STROKES.keys())
-@pytest.mark.parametrize("step", [validate_strokes, rasterize, preprocess], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "step", [validate_strokes, rasterize, preprocess], ids=lambda f: f.__name__
+)
 def test_bad_strokes_stop_with_one_line_saying_what_and_where(step, strokes, message):
     with pytest.raises(StrokeError) as caught:
         step(strokes)
@@ -56,7 +99,9 @@ def test_bad_strokes_stop_with_one_line_saying_what_and_where(step, strokes, mes
 def test_a_huge_stroke_is_shown_short_in_the_message():
     with pytest.raises(StrokeError) as caught:
         validate_strokes([[(1, 2)] * 1000 + [list(range(1000))]])
-    assert str(caught.value).startswith("stroke 0, point 1000: expected [x, y] numbers, got [0, 1, 2, 3, ...]")
+    assert str(caught.value).startswith(
+        "stroke 0, point 1000: expected [x, y] numbers, got [0, 1, 2, 3, ...]"
+    )
 
 
 def test_too_many_points_is_refused_before_any_drawing():
@@ -65,7 +110,10 @@ def test_too_many_points_is_refused_before_any_drawing():
 
 
 def test_valid_strokes_come_back_as_float_pairs():
-    assert validate_strokes([[[1, 2], (3.5, 4)], [[5, 6]]]) == [[(1.0, 2.0), (3.5, 4.0)], [(5.0, 6.0)]]
+    assert validate_strokes([[[1, 2], (3.5, 4)], [[5, 6]]]) == [
+        [(1.0, 2.0), (3.5, 4.0)],
+        [(5.0, 6.0)],
+    ]
     assert validate_strokes([]) == []
 
 
@@ -74,7 +122,9 @@ def test_clip_segment_keeps_inside_cuts_crossing_and_drops_missing():
     assert clip_segment((140, 140), (140, 1e9)) == ((140, 140), (140.0, float(CANVAS)))
     assert clip_segment((-100, 140), (CANVAS + 100, 140)) == ((0.0, 140.0), (float(CANVAS), 140.0))
     assert clip_segment((-10, -10), (-10, 500)) is None  # beside the canvas, parallel to its edge
-    assert clip_segment((-100, 50), (50, -100)) is None  # crosses the corner's lines, misses the canvas
+    assert (
+        clip_segment((-100, 50), (50, -100)) is None
+    )  # crosses the corner's lines, misses the canvas
 
 
 def test_a_stroke_that_leaves_and_comes_back_is_split_there():
@@ -90,7 +140,7 @@ def test_drawings_on_the_canvas_are_not_changed_by_clipping():
 
 
 def test_a_point_at_1e9_is_clipped_and_returns_in_milliseconds():
-    # Before clipping, PIL drew this line for over 90 s; a subprocess so a regression fails here, not hangs the run.
+    # Unclipped, PIL drew this line for over 90 s: a subprocess, so a regression fails, not hangs.
     code = (
         "import time\n"
         "from viz.drawing import preprocess, rasterize\n"
@@ -99,7 +149,9 @@ def test_a_point_at_1e9_is_clipped_and_returns_in_milliseconds():
         "steps = preprocess([[(0, 0), (1e9, 1e9)], [(140, 140), (-1e9, 1e9)]])\n"
         "print(time.perf_counter() - start)\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     assert float(run.stdout.split()[-1]) < 2.0, run.stdout
     # and the picture is what the pad shows: the parts of the lines inside the canvas
@@ -108,33 +160,48 @@ def test_a_point_at_1e9_is_clipped_and_returns_in_milliseconds():
     torch.testing.assert_close(far, near, atol=0, rtol=0)
 
 
-@pytest.mark.parametrize("strokes, message", [
-    ([], "nothing drawn: draw a digit on the pad"),
-    ([[]], "nothing drawn: draw a digit on the pad"),
-    ([[(-50, 100), (-20, 200)]], "nothing drawn: every stroke lies outside the 280x280 pad"),
-    ([[(300, 10), (900, 500)], [(-5, -5)]], "nothing drawn: every stroke lies outside the 280x280 pad"),
-], ids=["empty", "an empty stroke", "left of the canvas", "right of it, and a tap outside"])
+@pytest.mark.parametrize(
+    "strokes, message",
+    [
+        ([], "nothing drawn: draw a digit on the pad"),
+        ([[]], "nothing drawn: draw a digit on the pad"),
+        ([[(-50, 100), (-20, 200)]], "nothing drawn: every stroke lies outside the 280x280 pad"),
+        (
+            [[(300, 10), (900, 500)], [(-5, -5)]],
+            "nothing drawn: every stroke lies outside the 280x280 pad",
+        ),
+    ],
+    ids=["empty", "an empty stroke", "left of the canvas", "right of it, and a tap outside"],
+)
 def test_nothing_on_the_canvas_is_nothing_drawn_not_a_blank_input(strokes, message):
     with pytest.raises(NothingDrawn, match=f"^{message}$"):
         preprocess(strokes)
 
 
 def test_a_stroke_crossing_the_canvas_from_outside_is_drawn():
-    steps = preprocess([[(-100, 140), (CANVAS + 100, 140)]])  # both points outside, the line through the middle
+    steps = preprocess(
+        [[(-100, 140), (CANVAS + 100, 140)]]
+    )  # both points outside, the line through the middle
     assert steps.raster[140].max() == 1 and steps.raster[:, 0].max() > 0
 
 
-@pytest.mark.parametrize("strokes", [
-    [[(140, 140)]],  # a tap: once a filled disc read as 8
-    [[(140, 140)], [(141, 141)], [(140, 141)]],
-    [[(100, 100), (100 + MIN_EXTENT - 1, 100)]],
-    [[(-300, 10), (10, 10)]],  # only the last 10 px are on the canvas
-], ids=["a tap", "three taps", "just too short", "a sliver on the canvas"])
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        [[(140, 140)]],  # a tap: once a filled disc read as 8
+        [[(140, 140)], [(141, 141)], [(140, 141)]],
+        [[(100, 100), (100 + MIN_EXTENT - 1, 100)]],
+        [[(-300, 10), (10, 10)]],  # only the last 10 px are on the canvas
+    ],
+    ids=["a tap", "three taps", "just too short", "a sliver on the canvas"],
+)
 def test_a_dot_or_a_tiny_scribble_is_too_small_to_read(strokes):
     with pytest.raises(NothingDrawn) as caught:
         preprocess(strokes)
     assert str(caught.value).startswith("too small to read: the drawing spans ")
-    assert str(caught.value).endswith(f"px of the 280 px pad; draw a larger digit (at least {MIN_EXTENT} px)")
+    assert str(caught.value).endswith(
+        f"px of the 280 px pad; draw a larger digit (at least {MIN_EXTENT} px)"
+    )
 
 
 def test_a_small_digit_just_above_the_limit_is_read():
@@ -147,7 +214,7 @@ def test_rasterize_draws_what_there_is_even_a_tap():
 
 
 def fake_network(calls: list):
-    """A classify function for the pad that records its calls: the preprocessing and ten equal probabilities."""
+    """A classify function for the pad, recording its calls: the preprocessing, ten equal odds."""
 
     def classify(strokes):
         calls.append(strokes)
@@ -156,14 +223,18 @@ def fake_network(calls: list):
     return classify
 
 
-@pytest.mark.parametrize("strokes, message", [
-    ([[(-50, 100), (-20, 200)]], "nothing drawn: every stroke lies outside the 280x280 pad"),
-    ([[[140, 140]]], "too small to read: the drawing spans 0 px"),
-    ([[[1, 2], [3, math.nan]]], "stroke 0, point 1: expected finite numbers, got [3, nan]"),
-    ([[[1, 2, 3]]], "stroke 0, point 0: expected [x, y] numbers, got [1, 2, 3]"),
-    ([[{"x": 1, "y": 2}]], "stroke 0, point 0: expected [x, y] numbers, got {'x': 1, 'y': 2}"),
-    (["abc"], "stroke 0: expected a list of [x, y] points, got 'abc'"),
-], ids=["off the canvas", "a tap", "nan", "3 values", "dict", "string"])
+@pytest.mark.parametrize(
+    "strokes, message",
+    [
+        ([[(-50, 100), (-20, 200)]], "nothing drawn: every stroke lies outside the 280x280 pad"),
+        ([[[140, 140]]], "too small to read: the drawing spans 0 px"),
+        ([[[1, 2], [3, math.nan]]], "stroke 0, point 1: expected finite numbers, got [3, nan]"),
+        ([[[1, 2, 3]]], "stroke 0, point 0: expected [x, y] numbers, got [1, 2, 3]"),
+        ([[{"x": 1, "y": 2}]], "stroke 0, point 0: expected [x, y] numbers, got {'x': 1, 'y': 2}"),
+        (["abc"], "stroke 0: expected a list of [x, y] points, got 'abc'"),
+    ],
+    ids=["off the canvas", "a tap", "nan", "3 values", "dict", "string"],
+)
 def test_pad_shows_the_message_instead_of_a_prediction(strokes, message):
     pad = DrawingPad(fake_network([]))
     pad.strokes = SEVEN
@@ -185,7 +256,11 @@ def test_pad_answers_every_stroke_even_when_the_reply_repeats():
 
 def test_pad_front_end_shows_the_message_and_listens_for_every_reply():
     source = (REPO_ROOT / "viz" / "drawing.js").read_text()
-    assert 'model.get("message")' in source and '"change:message"' in source and '"change:answered"' in source
+    assert (
+        'model.get("message")' in source
+        and '"change:message"' in source
+        and '"change:answered"' in source
+    )
 
 
 # ---- stroke files ----
@@ -195,22 +270,50 @@ GOOD = {"label": 7, "canvas": 280, "strokes": [[[60, 50], [220, 55], [130, 230]]
 BAD_FILES = {
     "malformed JSON": ('{"label": 7, "strokes": [[[60, 50]', "not valid JSON (Expecting "),
     "empty file": ("", "not valid JSON (Expecting value at line 1, column 1)"),
-    "a list": ("[[[60, 50], [220, 55]]]", 'expected a JSON object {"label": ..., "strokes": ...}, got [[[60, 50], '),
+    "a list": (
+        "[[[60, 50], [220, 55]]]",
+        'expected a JSON object {"label": ..., "strokes": ...}, got [[[60, 50], ',
+    ),
     "missing label": (json.dumps({"strokes": GOOD["strokes"]}), 'no "label" (keys: strokes)'),
     "missing strokes": (json.dumps({"label": 7}), 'no "strokes" (keys: label)'),
     "label 10": (json.dumps({**GOOD, "label": 10}), '"label" must be a whole number 0-9, got 10'),
     "label -1": (json.dumps({**GOOD, "label": -1}), '"label" must be a whole number 0-9, got -1'),
-    "label text": (json.dumps({**GOOD, "label": "7"}), '"label" must be a whole number 0-9, got \'7\''),
-    "label float": (json.dumps({**GOOD, "label": 7.0}), '"label" must be a whole number 0-9, got 7.0'),
-    "label bool": (json.dumps({**GOOD, "label": True}), '"label" must be a whole number 0-9, got True'),
-    "label null": (json.dumps({**GOOD, "label": None}), '"label" must be a whole number 0-9, got None'),
-    "other canvas": (json.dumps({**GOOD, "canvas": 500}), "drawn on a canvas of 500 px; the pad is 280 px"),
-    "NaN in strokes": ('{"label": 7, "strokes": [[[60, 50], [NaN, 55]]]}',
-                       "strokes: stroke 0, point 1: expected finite numbers, got [nan, 55]"),
-    "3-value point": (json.dumps({**GOOD, "strokes": [[[60, 50, 1]]]}),
-                      "strokes: stroke 0, point 0: expected [x, y] numbers, got [60, 50, 1]"),
-    "no strokes": (json.dumps({**GOOD, "strokes": []}), "strokes: nothing drawn: draw a digit on the pad"),
-    "a tap": (json.dumps({**GOOD, "strokes": [[[140, 140]]]}), "strokes: too small to read: the drawing spans 0 px"),
+    "label text": (
+        json.dumps({**GOOD, "label": "7"}),
+        "\"label\" must be a whole number 0-9, got '7'",
+    ),
+    "label float": (
+        json.dumps({**GOOD, "label": 7.0}),
+        '"label" must be a whole number 0-9, got 7.0',
+    ),
+    "label bool": (
+        json.dumps({**GOOD, "label": True}),
+        '"label" must be a whole number 0-9, got True',
+    ),
+    "label null": (
+        json.dumps({**GOOD, "label": None}),
+        '"label" must be a whole number 0-9, got None',
+    ),
+    "other canvas": (
+        json.dumps({**GOOD, "canvas": 500}),
+        "drawn on a canvas of 500 px; the pad is 280 px",
+    ),
+    "NaN in strokes": (
+        '{"label": 7, "strokes": [[[60, 50], [NaN, 55]]]}',
+        "strokes: stroke 0, point 1: expected finite numbers, got [nan, 55]",
+    ),
+    "3-value point": (
+        json.dumps({**GOOD, "strokes": [[[60, 50, 1]]]}),
+        "strokes: stroke 0, point 0: expected [x, y] numbers, got [60, 50, 1]",
+    ),
+    "no strokes": (
+        json.dumps({**GOOD, "strokes": []}),
+        "strokes: nothing drawn: draw a digit on the pad",
+    ),
+    "a tap": (
+        json.dumps({**GOOD, "strokes": [[[140, 140]]]}),
+        "strokes: too small to read: the drawing spans 0 px",
+    ),
 }
 
 
@@ -231,7 +334,9 @@ def test_unreadable_stroke_files_are_named(tmp_path):
     binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
     with pytest.raises(StrokeFileError, match=r"photo.json: not a text file \(not UTF-8\)"):
         load_drawing(binary)
-    with pytest.raises(StrokeFileError, match=r"missing.json: cannot be read \(No such file or directory\)"):
+    with pytest.raises(
+        StrokeFileError, match=r"missing.json: cannot be read \(No such file or directory\)"
+    ):
         load_drawing(tmp_path / "missing.json")
 
 
@@ -240,7 +345,9 @@ def test_a_good_stroke_file_loads_its_label_and_strokes(tmp_path):
     path.write_text(json.dumps(GOOD))
     assert load_drawing(path) == ([[(60.0, 50.0), (220.0, 55.0), (130.0, 230.0)]], 7)
     assert load_strokes(path) == load_drawing(path).strokes
-    path.write_text(json.dumps({"label": 0, "strokes": GOOD["strokes"]}))  # "canvas" may be left out
+    path.write_text(
+        json.dumps({"label": 0, "strokes": GOOD["strokes"]})
+    )  # "canvas" may be left out
     assert load_drawing(path).label == 0
 
 
@@ -251,7 +358,11 @@ def test_a_folder_with_one_bad_file_loads_the_others_and_names_the_bad_one(tmp_p
     (tmp_path / "unlabelled.json").write_text(json.dumps({"strokes": GOOD["strokes"]}))
     (tmp_path / "notes.txt").write_text("not a stroke file, not looked at")
     drawings, labels, skipped = load_drawings(tmp_path)
-    assert list(drawings) == ["four", "seven", "zero"] and labels == {"four": 4, "seven": 7, "zero": 0}
+    assert list(drawings) == ["four", "seven", "zero"] and labels == {
+        "four": 4,
+        "seven": 7,
+        "zero": 0,
+    }
     assert skipped == [
         "broken.json: not valid JSON (Expecting ',' delimiter at line 1, column 33)",
         'unlabelled.json: no "label" (keys: strokes)',
