@@ -27,6 +27,7 @@ from .data import (
     mnist_tensors,
     train_val_split,
 )
+from .compare import compare, repeat
 from .device import Timer, describe_device, mps_available, pick_device, synchronize
 from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters, multiply_adds
 from .recipes import (
