@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import re
 from pathlib import Path
 
@@ -27,17 +26,20 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat import NotebookNode
 
-from course_tools.notebooks import (  # noqa: E402
+from course_tools.notebooks import (
     NOTEBOOKS,
     ROOT,
+    TIMINGS,
+    SyllabusEntry,
+    format_seconds,
+    full_run_seconds,
     images_relative_to,
     notebook_paths,
     read,
+    syllabus,
     title,
-    without_test_comments,
 )
 
-TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # Code (fenced blocks and inline spans), where a $ is not math; display math; inline math.
@@ -46,9 +48,11 @@ DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", flags=re.DOTALL)
 MATH_MARK = "coursemath{}end"  # stands for a formula while nbconvert renders the Markdown
 INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
 
-# The lab template without MathJax (formulas are MathML), with previous/next links at the top and the
+# The lab template without require.js (widgets are drawn as static HTML) and MathJax (formulas are
+# MathML), so nothing comes from a CDN; with previous/next links at the top and the
 # bottom, and solutions folded in <details>.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
 {% block html_head_js_mathjax %}{% endblock html_head_js_mathjax %}
 {% block body_header %}{{ super() }}
 {{ resources.course_nav }}
@@ -132,12 +136,12 @@ def nav_links(paths: list[Path], index: int) -> str:
 
 
 def prepare(nb: NotebookNode, formulas: list[str]) -> NotebookNode:
-    """The notebook as the page shows it: its title, images from the root, formulas out, no test comments."""
+    """The notebook as the page shows it: its title, images from the root, formulas out."""
     nb.metadata["title"] = title(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = formulas_out(cell.source, formulas)
-    return static_widgets(without_test_comments(images_relative_to(nb, "images/")))
+    return static_widgets(images_relative_to(nb, "images/"))
 
 
 def progress_html(model_id: str, state: dict) -> str | None:
@@ -208,55 +212,20 @@ def build_page(path: Path, out: Path, exporter: HTMLExporter, nav: str = "") -> 
     return target
 
 
-def title_and_learn(nb: NotebookNode) -> tuple[str, list[str]]:
-    """The title (`# NN · Title`) and the 'What you will learn' bullets of a notebook's first cell."""
-    first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
-    lines = first.splitlines()
-    title = next((line[2:].strip() for line in lines if line.startswith("# ")), "")
-    bullets: list[str] = []
-    inside = False
-    for line in lines:
-        if "what you will learn" in line.lower():
-            inside = True
-        elif inside and re.match(r"\s*[-*] ", line):
-            bullets.append(re.sub(r"^\s*[-*] ", "", line).strip())
-        elif inside and bullets and line.strip() and not line.startswith(" "):
-            break  # the first paragraph after the list ends it
-        elif inside and bullets and line.startswith("  "):
-            bullets[-1] += " " + line.strip()  # a bullet continued on the next line
-    return title, bullets
-
-
-def read_timings(path: Path = TIMINGS) -> dict[str, float]:
-    """Notebook file name -> seconds of a full run, from scripts/run_notebooks.py's results (empty if absent)."""
-    if not path.is_file():
-        return {}
-    results = json.loads(path.read_text()).get("notebooks", {})
-    return {name: float(r["seconds"]) for name, r in results.items() if "seconds" in r}
-
-
-def format_seconds(seconds: float) -> str:
-    """'45 s' or '3 min 20 s'."""
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
-
-
 def inline_markdown(text: str) -> str:
     """Markdown of one bullet as inline HTML (code, emphasis, links)."""
     rendered = markdown2html_mistune(text).strip()
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.DOTALL)
 
 
-def index_row(path: Path, nb: NotebookNode, timings: dict[str, float]) -> str:
+def index_row(entry: SyllabusEntry, timings: dict[str, float]) -> str:
     """One table row of the index: number, linked title, what you will learn, time."""
-    title, learn = title_and_learn(nb)
-    number, _, name = (title or path.stem.replace("_", " ")).partition(" ")
-    name = name.lstrip("· ").strip() or title
-    items = "".join(f"<li>{inline_markdown(b)}</li>" for b in learn)
-    seconds = timings.get(path.name)
+    items = "".join(f"<li>{inline_markdown(b)}</li>" for b in entry.learn)
+    seconds = timings.get(entry.path.name)
     time_text = format_seconds(seconds) if seconds is not None else "not measured yet"
     return (
-        f'<tr><td>{html.escape(number)}</td><td><a href="{path.stem}.html">{html.escape(name)}</a></td>'
+        f"<tr><td>{html.escape(entry.number)}</td>"
+        f'<td><a href="{entry.path.stem}.html">{html.escape(entry.name)}</a></td>'
         f'<td><ul>{items}</ul></td><td class="time">{time_text}</td></tr>'
     )
 
@@ -267,11 +236,13 @@ def index_page(
     title: str = "Image classification with PyTorch on MNIST",
 ) -> str:
     """The index page: the syllabus, with a link to each notebook's page and its time."""
-    rows = "\n".join(index_row(p, nbformat.read(p, as_version=4), timings) for p in paths)
+    rows = "\n".join(index_row(entry, timings) for entry in syllabus(paths))
     note = (
-        "Times: one full run (COURSE_FAST=0) of each notebook in a fresh kernel, measured by scripts/run_notebooks.py."
+        "Times: one full run (COURSE_FAST=0) of each notebook in a fresh kernel, "
+        "measured by scripts/run_notebooks.py."
         if timings
-        else "Times are not measured yet: run <code>uv run python scripts/run_notebooks.py</code>, then build again."
+        else "Times are not measured yet: run <code>uv run python scripts/run_notebooks.py</code>, "
+        "then build again."
     )
     return INDEX_TEMPLATE.format(title=html.escape(title), rows=rows, timing_note=note)
 
@@ -282,7 +253,7 @@ def build_all(paths: list[Path], out: Path, timings_file: Path = TIMINGS) -> lis
     exporter = make_exporter()
     pages = [build_page(path, out, exporter, nav_links(paths, i)) for i, path in enumerate(paths)]
     index = out / "index.html"
-    index.write_text(index_page(paths, read_timings(timings_file)), encoding="utf-8")
+    index.write_text(index_page(paths, full_run_seconds(timings_file)), encoding="utf-8")
     return [index, *pages]
 
 
