@@ -123,11 +123,8 @@ def test_a_changed_notebook_loop_fails():
         assert_same_code(changed, helper_definition(training, "train_one_epoch"), "modified copy")
 
 
-def test_docstrings_and_comments_do_not_count():
-    """Only code counts: another docstring and other comments leave the tree unchanged."""
+def test_a_different_docstring_does_not_count():
+    """Only code counts: the notebook may explain a class in its own words."""
     helper = helper_definition(models, "ANN")
-    source = (
-        ast.unparse(helper).replace("Fully connected network", "A different docstring")
-        + "  # a comment"
-    )
-    assert dump(ast.parse(source).body[0]) == dump(helper_definition(models, "ANN"))
+    source = ast.unparse(helper).replace("Fully connected network", "A different docstring")
+    assert dump(ast.parse(source).body[0]) == dump(helper)

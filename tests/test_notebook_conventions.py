@@ -92,6 +92,14 @@ def test_no_stored_errors(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_test_markers_are_tags_never_comments(path):
+    """nbval's markers are cell tags: a `# NBVAL_...` comment is what a student would see."""
+    for i, cell in enumerate(read(path).cells):
+        if cell.cell_type == "code":
+            assert not re.search(r"#\s*NBVAL_", cell.source), f"{path.name}: cell {i}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_run_top_to_bottom_in_one_go(path):
     counts = [c.execution_count for c in read(path).cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1)), (
