@@ -18,12 +18,15 @@ IMAGES = ROOT / "images"
 TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"  # written by run_notebooks.py
 # Markdown or HTML links to the shared images folder, as written from notebooks/.
 IMAGE_LINK = re.compile(r"(?<=[(\"'])\.\./images/")
-# A test marker written as a comment on a code cell's first line (the course uses nbval cell tags instead).
+# A test marker written as a comment on a code cell's first line (the course uses nbval cell tags
+# instead).
 NBVAL_COMMENT = re.compile(r"\A#\s*NBVAL_[A-Z_]+[^\n]*\n?")
 
 
 def notebook_paths(only: list[str] | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
-    """The course notebooks (NN_name.ipynb), optionally only those whose name starts with one of `only`."""
+    """The course notebooks (NN_name.ipynb), optionally only those whose name starts with one of
+    `only`.
+    """
     paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if not only or p.name.startswith(tuple(only))]
 
@@ -42,13 +45,17 @@ def write(nb: NotebookNode, path: Path) -> Path:
 
 
 def title(nb: NotebookNode) -> str:
-    """The notebook's title: the first `# ` heading of its first Markdown cell ('' when there is none)."""
+    """The notebook's title: the first `# ` heading of its first Markdown cell ('' when there is
+    none).
+    """
     first = next((cell.source for cell in nb.cells if cell.cell_type == "markdown"), "")
     return next((line[2:].strip() for line in first.splitlines() if line.startswith("# ")), "")
 
 
 def images_relative_to(nb: NotebookNode, prefix: str) -> NotebookNode:
-    """Rewrite the Markdown links ../images/ as `prefix` (e.g. images/, for a copy beside an images folder)."""
+    """Rewrite the Markdown links ../images/ as `prefix` (e.g. images/, for a copy beside an images
+    folder).
+    """
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = IMAGE_LINK.sub(prefix, cell.source)
@@ -56,7 +63,9 @@ def images_relative_to(nb: NotebookNode, prefix: str) -> NotebookNode:
 
 
 def without_test_comments(nb: NotebookNode) -> NotebookNode:
-    """Drop a `# NBVAL_...` comment from the first line of code cells (nbval's cell tags need no comment)."""
+    """Drop a `# NBVAL_...` comment from the first line of code cells (nbval's cell tags need no
+    comment).
+    """
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = NBVAL_COMMENT.sub("", cell.source, count=1)

@@ -5,11 +5,11 @@
 
 The pages show the notebooks as stored (run `scripts/run_notebooks.py` first), with their outputs.
 Progress bars (ipywidgets) are drawn as plain HTML from their final state, images are embedded and
-solutions are folded (click to show), and formulas ($$...$$ and $...$) are converted to MathML, which
-browsers draw themselves, so a page works offline without Jupyter or MathJax. Each page is titled with
-the notebook's title and links to the previous and next notebook at its top and bottom. index.html lists each
-notebook with its title, what you will learn, and the time a full run took (from
-benchmarks/results/notebooks_full.json, when present).
+solutions are folded (click to show), and formulas ($$...$$ and $...$) are converted to MathML,
+which browsers draw themselves, so a page works offline without Jupyter or MathJax. Each page is
+titled with the notebook's title and links to the previous and next notebook at its top and bottom.
+index.html lists each notebook with its title, what you will learn, and the time a full run took
+(from benchmarks/results/notebooks_full.json, when present).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import re
 from pathlib import Path
 
 import jinja2
-import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
@@ -102,7 +101,9 @@ course in JupyterLab (<code>uv run jupyter lab</code>).</p>
 
 
 def formulas_out(markdown: str, formulas: list[str]) -> str:
-    """Markdown with each TeX formula ($$...$$, $...$; not in code) moved to `formulas` as MathML, a marker left."""
+    """Markdown with each TeX formula ($$...$$, $...$; not in code) moved to `formulas` as MathML, a
+    marker left.
+    """
 
     def keep(mathml: str) -> str:
         formulas.append(mathml)
@@ -118,7 +119,9 @@ def formulas_out(markdown: str, formulas: list[str]) -> str:
 
 
 def formulas_in(page: str, formulas: list[str]) -> str:
-    """The rendered page with each marker replaced by its MathML (Markdown rendering would break MathML)."""
+    """The rendered page with each marker replaced by its MathML (Markdown rendering would break
+    MathML).
+    """
     return re.sub(MATH_MARK.format(r"(\d+)"), lambda m: formulas[int(m.group(1))], page)
 
 
@@ -145,7 +148,9 @@ def prepare(nb: NotebookNode, formulas: list[str]) -> NotebookNode:
 
 
 def progress_html(model_id: str, state: dict) -> str | None:
-    """A tqdm-style progress bar (HBox of HTML, progress, HTML) drawn as static HTML from its final state."""
+    """A tqdm-style progress bar (HBox of HTML, progress, HTML) drawn as static HTML from its final
+    state.
+    """
     box = state.get(model_id, {})
     if box.get("model_name") != "HBoxModel":
         return None
@@ -165,7 +170,9 @@ def progress_html(model_id: str, state: dict) -> str | None:
 
 
 def static_widgets(nb: NotebookNode) -> NotebookNode:
-    """Replace widget outputs by static HTML (progress bars) or their text, and drop the widget state."""
+    """Replace widget outputs by static HTML (progress bars) or their text, and drop the widget
+    state.
+    """
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -79,7 +79,9 @@ def _number_grid(
     fmt: str = "{:d}",
     facecolors=None,
 ) -> None:
-    """Draw a grid of numbered cells with its top-left corner at (x0, y0), one unit per cell (y grows down)."""
+    """Draw a grid of numbered cells with its top-left corner at (x0, y0), one unit per cell (y
+    grows down).
+    """
     norm = plt.Normalize(vmin, vmax)
     colormap = plt.get_cmap(cmap)
     rows, cols = values.shape
@@ -124,7 +126,9 @@ def _blank_axes(
 
 
 def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> Figure:
-    """A 28x28 digit unrolled row by row into 784 numbers: a pixel's neighbours above and below end up 28 apart."""
+    """A 28x28 digit unrolled row by row into 784 numbers: a pixel's neighbours above and below end
+    up 28 apart.
+    """
     r, c = pixel
     n = digit.shape[0]
     idx = r * n + c
@@ -258,7 +262,9 @@ def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> F
 def draw_convolution(
     digit: np.ndarray, kernel: np.ndarray = EDGE_KERNEL, at: tuple[int, int] = CONV_OUTPUT_AT
 ) -> Figure:
-    """A 3x3 kernel over a 7x7 crop of real pixels: one output value worked out, and the output-size formula."""
+    """A 3x3 kernel over a 7x7 crop of real pixels: one output value worked out, and the output-size
+    formula.
+    """
     crop = digit[CROP_TOP : CROP_TOP + CROP_SIZE, CROP_LEFT : CROP_LEFT + CROP_SIZE].astype(
         np.int64
     )
@@ -382,7 +388,9 @@ def draw_convolution(
 
 
 def draw_pooling(values: np.ndarray | None = None) -> Figure:
-    """2x2 max and average pooling (stride 2) on a 4x4 example: each coloured window becomes one number."""
+    """2x2 max and average pooling (stride 2) on a 4x4 example: each coloured window becomes one
+    number.
+    """
     if values is None:
         values = np.array([[1, 3, 2, 0], [4, 6, 1, 1], [0, 2, 5, 7], [1, 1, 3, 8]])
     colours = [["#a6c8f4", "#f9c38c"], ["#b5e3a8", "#d9c2ec"]]

@@ -1,4 +1,5 @@
-"""Execute notebooks top to bottom, each in a fresh kernel, save them with their outputs, and time them.
+"""Execute notebooks top to bottom, each in a fresh kernel, save them with their outputs, and time
+them.
 
     uv run python scripts/run_notebooks.py              # full course (COURSE_FAST=0), all notebooks
     uv run python scripts/run_notebooks.py --fast 03    # fast mode, notebooks whose name starts with 03

@@ -1,4 +1,5 @@
-"""Write the docs' derived parts from their sources, so no measured number or syllabus is typed twice.
+"""Write the docs' derived parts from their sources, so no measured number or syllabus is typed
+twice.
 
     uv run python scripts/update_docs.py           # rewrite the generated blocks in place
     uv run python scripts/update_docs.py --check   # exit 1 if a committed doc differs (a test runs it)
@@ -21,7 +22,6 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -73,7 +73,9 @@ def recipe_text(settings: dict[str, Any]) -> str:
 
 
 def recipe_settings(results: dict[str, Any], name: str) -> dict[str, Any]:
-    """The settings the benchmark trained `name` with; helpers.recipes' when an older file lacks them."""
+    """The settings the benchmark trained `name` with; helpers.recipes' when an older file lacks
+    them.
+    """
     recorded = results.get("recipes")
     if isinstance(recorded, dict) and name in recorded:
         return recorded[name]

@@ -1,7 +1,8 @@
-"""Notebook 08 in a real browser: run up to the drawing widget, draw a 7 with the mouse, see a prediction.
+"""Notebook 08 in a real browser: run up to the drawing widget, draw a 7 with the mouse, see a
+prediction.
 
-Uses the shared helpers of tests/browser.py (find the browser, skip or fail, run JupyterLab). The notebook on
-disk is never modified (autosave is off in the test's JupyterLab settings).
+Uses the shared helpers of tests/browser.py (find the browser, skip or fail, run JupyterLab). The
+notebook on disk is never modified (autosave is off in the test's JupyterLab settings).
 """
 
 import hashlib
@@ -32,7 +33,9 @@ def widget_cell(nb: nbformat.NotebookNode) -> int:
 
 
 def draw(page, canvas, points: list[tuple[float, float]], steps: int = 12) -> None:
-    """One stroke through `points` (fractions of the canvas), with small mouse moves as a hand makes."""
+    """One stroke through `points` (fractions of the canvas), with small mouse moves as a hand
+    makes.
+    """
     box = canvas.bounding_box()
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*xy[0])

@@ -149,7 +149,8 @@ def test_page_title_navigation_and_formula(built):
     first, last = built[2].read_text(), built[3].read_text()
     assert "←" not in first.split("</nav>")[0] and "99_sample.html" in first
     assert "→" not in last.split("</nav>")[0] and "99_sample.html" in last
-    # The formula is MathML (browsers draw it without MathJax or a network); code and prices keep their $.
+    # The formula is MathML (browsers draw it without MathJax or a network); code and prices keep
+    # their $.
     assert 'display="block"><mrow><mtext>out</mtext>' in page and "<mfrac>" in page
     assert "\\frac" not in page and "mathjax" not in page.lower()
     assert "<mi>k</mi>" in page and "$HOME" in page and "$5" in page

@@ -25,14 +25,8 @@ def test_parameter_counts():
 @pytest.mark.parametrize("model_class", [CompactCNN, LeNet5])
 def test_convolutional_part_gives_16x5x5(model_class):
     model, x = model_class(), torch.zeros(1, 1, 28, 28)
-    for name in (
-        "conv1",
-        "relu1",
-        "pool1",
-        "conv2",
-        "relu2",
-        "pool2",
-    ):  # the named layers notebook 06 hooks
+    # the named layers notebook 06 hooks
+    for name in ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2"):
         x = getattr(model, name)(x)
     assert x.shape == (1, 16, 5, 5)
 

@@ -1,7 +1,8 @@
-"""The core code in sight: the networks, loops and optimizer written in notebooks 02 and 03 are the helpers' code.
+"""The core code in sight: the networks, loops and optimizer written in notebooks 02 and 03 are the
+helpers' code.
 
-Each notebook cell is parsed with `ast`; the class or function of the same name in helpers must have the
-same syntax tree, docstrings aside (comments and formatting never reach the tree).
+Each notebook cell is parsed with `ast`; the class or function of the same name in helpers must have
+the same syntax tree, docstrings aside (comments and formatting never reach the tree).
 """
 
 from __future__ import annotations
@@ -56,9 +57,8 @@ def notebook_definitions(source_cells: list[str]) -> dict[str, list[Definition]]
     """Every top-level class and function defined in the given code cells, by name."""
     found: dict[str, list[Definition]] = {}
     for source in source_cells:
-        lines = [
-            line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
-        ]  # IPython magics
+        # IPython magics
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
         for node in ast.parse("\n".join(lines)).body:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
                 found.setdefault(node.name, []).append(node)

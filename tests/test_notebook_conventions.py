@@ -125,7 +125,9 @@ COURSE_PACKAGES = ("helpers", "viz")
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_course_packages_imported_one_way(path):
-    """`from helpers import ...` and `from viz import ...`, in the setup cell only: never a module of them."""
+    """`from helpers import ...` and `from viz import ...`, in the setup cell only: never a module
+    of them.
+    """
     imports = [
         (i, line.strip())
         for i, c in enumerate(read(path).cells)
@@ -145,9 +147,10 @@ def test_course_packages_imported_one_way(path):
 
 
 def test_helpers_is_one_sittings_read():
-    """What a student reads of helpers/ stays under 1,000 statements: its public modules, counted as Python
-    statements so the formatter's line wrapping does not count; the private plumbing (`_*.py`: MNIST files,
-    safe writes) is not counted but kept small (CONTRIBUTING.md)."""
+    """What a student reads of helpers/ stays under 1,000 statements: its public modules, counted as
+    Python statements so the formatter's line wrapping does not count; the private plumbing
+    (`_*.py`: MNIST files, safe writes) is not counted but kept small (CONTRIBUTING.md).
+    """
 
     def statements(path: Path) -> int:
         with path.open("rb") as f:

@@ -15,7 +15,9 @@ def first_line(cell) -> str:
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
 def test_notebook_slideshow_metadata(path):
-    """CONTRIBUTING.md: `## ` cells are slides, `### ` cells sub-slides, and every cell has a slide type."""
+    """CONTRIBUTING.md: `## ` cells are slides, `### ` cells sub-slides, and every cell has a slide
+    type.
+    """
     nb = nbformat.read(path, as_version=4)
     wrong = []
     for index, cell in enumerate(nb.cells):

@@ -27,9 +27,8 @@ def test_training_throughput_trains_the_model_for_the_given_steps():
     )
     assert (result.batch_size, result.steps, len(result.timing.times)) == (8, 5, 3)
     assert result.images_per_second == pytest.approx(8 * 5 / result.timing.median)
-    assert any(
-        not torch.equal(a, b) for a, b in zip(before, model.parameters())
-    )  # it really trained
+    # it really trained
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
 
 
 @pytest.mark.parametrize("kind", ["cpu", "cuda", "mps"])
@@ -87,9 +86,8 @@ def test_step_cost_fit_recovers_overhead_and_per_image_cost():
     sizes = [10, 64, 256, 1024]
     overhead, per_image = timing.step_cost_fit(sizes, [0.5 + 0.01 * b for b in sizes])
     assert overhead == pytest.approx(0.5) and per_image == pytest.approx(0.01)
-    overhead, per_image = timing.step_cost_fit(
-        sizes, [0.01 * b for b in sizes[:3]] + [20.0]
-    )  # noisy: tilts below 0
+    # noisy: tilts below 0
+    overhead, per_image = timing.step_cost_fit(sizes, [0.01 * b for b in sizes[:3]] + [20.0])
     assert overhead == 0.0 and per_image > 0
 
 
@@ -113,12 +111,8 @@ def test_time_repeats_warms_up_then_times_each_repeat():
     durations = iter([0.0, 0.0, 0.01, 0.03, 0.10, 0.02])  # 2 warm-ups, then 4 timed calls
     result = timing.time_repeats(lambda: time.sleep(next(durations)), "cpu", repeats=4, warmup=2)
     assert len(result.times) == 4
-    assert [round(t, 1) for t in result.times] == [
-        0.0,
-        0.0,
-        0.1,
-        0.0,
-    ]  # the slow call is the third repeat
+    # the slow call is the third repeat
+    assert [round(t, 1) for t in result.times] == [0.0, 0.0, 0.1, 0.0]
     assert result.median < 0.05 < result.spread
     with pytest.raises(ValueError):
         timing.time_repeats(lambda: None, "cpu", repeats=0)

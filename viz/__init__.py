@@ -1,4 +1,7 @@
-"""The course's pictures: figures by subject, and drawing your own digit. Notebooks import from here: `from viz import ...`."""
+"""The course's pictures: figures by subject, and drawing your own digit.
+
+Notebooks import from here: `from viz import ...`.
+"""
 
 from .drawing import DrawingPad, centre_of_mass, load_strokes, preprocess
 from .evaluation import mistake_titles, plot_confusion_matrix, plot_prediction, plot_projections
