@@ -1,4 +1,4 @@
-"""What the course's scripts share: where the notebooks are, which ones, their titles, their image links."""
+"""What the scripts share about the notebooks: which and where, titles, syllabus, image links."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ class SyllabusEntry:
 
 
 def title_and_learn(nb: NotebookNode) -> tuple[str, list[str]]:
-    """The title (`# NN · Title`) and the 'What you will learn' bullets of a notebook's first cell."""
+    """The title (`# NN · Title`) and 'What you will learn' bullets of a notebook's first cell."""
     first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
     bullets: list[str] = []
     inside = False
@@ -100,7 +100,7 @@ def title_and_learn(nb: NotebookNode) -> tuple[str, list[str]]:
 
 
 def syllabus(paths: list[Path] | None = None) -> list[SyllabusEntry]:
-    """The course's syllabus, written once: each notebook's number, title and what you will learn."""
+    """The syllabus, written once: each notebook's number, title and what you will learn."""
     entries = []
     for path in notebook_paths() if paths is None else paths:
         heading, learn = title_and_learn(read(path))

@@ -1,9 +1,8 @@
-"""Does every slide fit a 1280x720 projector? Walk each notebook's live RISE deck in Chromium and
-measure.
+"""Does every slide fit a 1280x720 projector? Walk each notebook's RISE deck in Chromium, measure.
 
-    uv run python -m course_tools.slide_fit               # every notebook; exit status 1 if a slide overflows
-    uv run python -m course_tools.slide_fit 03 07         # only notebooks whose name starts with 03 or 07
-    uv run python -m course_tools.slide_fit --all         # also list the slides that fit
+    uv run python -m course_tools.slide_fit        # every notebook; exit 1 if a slide overflows
+    uv run python -m course_tools.slide_fit 03 07  # only the notebooks named 03... or 07...
+    uv run python -m course_tools.slide_fit --all  # also list the slides that fit
 
 Starts JupyterLab on 127.0.0.1 (a free port, a token, settings in a temporary folder), opens
 /rise/notebooks/NN_name.ipynb with every request off the machine blocked (as in a classroom without
@@ -34,11 +33,15 @@ MEASURE_JS = """(id) => {
     const slides = document.querySelector('.reveal .slides');
     const heading = section.querySelector('h1, h2, h3, h4');
     let wide = 0;
-    section.querySelectorAll('.cm-scroller, .jp-OutputArea-output, .jp-RenderedHTMLCommon pre').forEach(e => {
-        if (e.clientWidth > 0 && e.offsetParent) wide = Math.max(wide, e.scrollWidth - e.clientWidth);  // shown ones
+    const boxes = '.cm-scroller, .jp-OutputArea-output, .jp-RenderedHTMLCommon pre';
+    section.querySelectorAll(boxes).forEach(e => {
+        // shown ones only
+        if (e.clientWidth > 0 && e.offsetParent) {
+            wide = Math.max(wide, e.scrollWidth - e.clientWidth);
+        }
     });
-    // and anything drawn past the slide's right edge, clipped or not (from the section's own left edge, so
-    // that a slide still moving in from the side measures the same)
+    // and anything drawn past the slide's right edge, clipped or not (from the section's own left
+    // edge, so that a slide still moving in from the side measures the same)
     const right = section.getBoundingClientRect().left + slides.clientWidth;
     section.querySelectorAll('*').forEach(e => {
         const box = e.getBoundingClientRect();
@@ -46,7 +49,8 @@ MEASURE_JS = """(id) => {
     });
     return {
         height: Math.ceil(section.scrollHeight), width: Math.ceil(section.scrollWidth),
-        slide_height: slides.clientHeight, slide_width: slides.clientWidth, sideways: Math.ceil(wide),
+        slide_height: slides.clientHeight, slide_width: slides.clientWidth,
+        sideways: Math.ceil(wide),
         heading: heading ? heading.textContent.replace(/\u00b6$/, '').trim() : '',
     };
 }"""
@@ -129,7 +133,8 @@ def open_slideshow(page, base: str, token: str, relative: str) -> None:
 def slide_ids(page) -> list[str]:
     """reveal's ids of every slide and sub-slide, in order (`slide-H-V`)."""
     return page.evaluate(
-        "() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')].map(s => s.id)"
+        "() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')]"
+        ".map(s => s.id)"
     )
 
 
@@ -227,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     browser = find_browser()
     if not browser:
         print(
-            "no Chromium or Chrome found: install one (Debian: apt-get install -y chromium) or set CHROME_PATH"
+            "no Chromium or Chrome found: install one (Debian: apt-get install -y chromium) "
+            "or set CHROME_PATH"
         )
         return 2
     paths = notebook_paths(args.only)

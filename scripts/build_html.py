@@ -1,6 +1,6 @@
 """Build a static, read-only HTML copy of the executed course into build/html/ (not committed).
 
-    uv run python scripts/build_html.py          # every notebook -> build/html/NN_name.html, plus index.html
+    uv run python scripts/build_html.py    # each notebook -> build/html/NN_name.html; index.html
     uv run python scripts/build_html.py --out /tmp/course-html
 
 The pages show the notebooks as stored (run `scripts/run_notebooks.py` first), with their outputs.
@@ -62,7 +62,8 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% endblock body_footer %}
 {% block any_cell %}
 {%- if 'solution' in cell.metadata.get('tags', []) -%}
-<details class="course-solution" style="margin: 0.5em 0"><summary style="cursor: pointer; padding-left: 1em">Solution (click to show)</summary>
+<details class="course-solution" style="margin: 0.5em 0">
+<summary style="cursor: pointer; padding-left: 1em">Solution (click to show)</summary>
 {{ super() }}
 </details>
 {%- else -%}
@@ -77,7 +78,8 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
+body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em;
+       line-height: 1.5; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.6em; text-align: left; vertical-align: top; }}
 td ul {{ margin: 0; padding-left: 1.2em; }}
@@ -89,7 +91,8 @@ td ul {{ margin: 0; padding-left: 1.2em; }}
 <p>A read-only copy of the executed notebooks, with their outputs. To run them yourself, open the
 course in JupyterLab (<code>uv run jupyter lab</code>).</p>
 <table>
-<thead><tr><th>#</th><th>notebook</th><th>what you will learn</th><th>time (full run)</th></tr></thead>
+<thead><tr><th>#</th><th>notebook</th><th>what you will learn</th><th>time (full run)</th></tr>
+</thead>
 <tbody>
 {rows}
 </tbody>
@@ -130,7 +133,8 @@ def nav_links(paths: list[Path], index: int) -> str:
 
     def link(position: int, arrow_before: str = "", arrow_after: str = "") -> str:
         name = title(read(paths[position])) or paths[position].stem
-        return f'<a href="{paths[position].stem}.html">{arrow_before}{html.escape(name)}{arrow_after}</a>'
+        text = f"{arrow_before}{html.escape(name)}{arrow_after}"
+        return f'<a href="{paths[position].stem}.html">{text}</a>'
 
     links = [link(index - 1, "← ")] if index > 0 else []
     links.append('<a href="index.html">All notebooks</a>')
@@ -162,7 +166,8 @@ def progress_html(model_id: str, state: dict) -> str | None:
             parts.append(values.get("value", ""))  # already HTML, written by tqdm
         elif child.get("model_name") in {"FloatProgressModel", "IntProgressModel"}:
             parts.append(
-                f'<progress value="{values.get("value", 0)}" max="{values.get("max", 100)}"></progress>'
+                f'<progress value="{values.get("value", 0)}" '
+                f'max="{values.get("max", 100)}"></progress>'
             )
     if not any(p.startswith("<progress") for p in parts):
         return None
@@ -206,7 +211,8 @@ def build_page(path: Path, out: Path, exporter: HTMLExporter, nav: str = "") -> 
     nb = prepare(read(path), formulas)
     if not any(cell.get("outputs") for cell in nb.cells):
         print(
-            f"warning: {path.name} has no outputs; run `uv run python scripts/run_notebooks.py` first"
+            f"warning: {path.name} has no outputs; "
+            "run `uv run python scripts/run_notebooks.py` first"
         )
     # nbconvert embeds only images below this path, so it is the course root, not notebooks/.
     resources = {
@@ -255,7 +261,7 @@ def index_page(
 
 
 def build_all(paths: list[Path], out: Path, timings_file: Path = TIMINGS) -> list[Path]:
-    """Pages for every notebook in `paths` and index.html, written into `out`; return their paths."""
+    """Write a page for every notebook in `paths` and index.html into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     exporter = make_exporter()
     pages = [build_page(path, out, exporter, nav_links(paths, i)) for i, path in enumerate(paths)]

@@ -28,7 +28,8 @@ def main() -> int:
         # Without the course package itself the check cannot even start: say what to do.
         print(f"PROBLEM  the course's package is not installed ({error}).")
         print(
-            "         what to do: run `uv sync` in the course folder, then `uv run python scripts/check_environment.py`."
+            "         what to do: run `uv sync` in the course folder, "
+            "then `uv run python scripts/check_environment.py`."
         )
         print("\nVerdict: 1 problem: packages.")
         return 1

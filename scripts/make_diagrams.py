@@ -424,7 +424,8 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
             3.4,
             mean_out,
             "average pooling: nn.AvgPool2d(2)",
-            f"keeps the mean of the window\nblue window: ({' + '.join(map(str, b))}) / 4 = {b.mean():g}",
+            "keeps the mean of the window\n"
+            f"blue window: ({' + '.join(map(str, b))}) / 4 = {b.mean():g}",
         ),
     ):
         fmt = "{:d}" if result.dtype.kind in "iu" else "{:g}"
@@ -453,7 +454,8 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
     ax.text(
         0,
         6.6,
-        "Pooling has no weights to learn. It shrinks each feature map (fewer numbers for the next layer)\n"
+        "Pooling has no weights to learn. It shrinks each feature map "
+        "(fewer numbers for the next layer)\n"
         "and makes the network less sensitive to small shifts of the digit.",
         fontsize=14,
         va="top",
@@ -522,7 +524,7 @@ def lenet_stages(model: nn.Module) -> list[Stage]:
 
 
 def draw_lenet(model: nn.Module | None = None) -> Figure:
-    """The course's LeNet5, drawn from the model: each arrow names its layers, each block its shape."""
+    """The course's LeNet5 drawn from the model: arrows name its layers, blocks show shapes."""
     stages = lenet_stages(model if model is not None else LeNet5())
     conv_c, pool_c, fc_c, out_c = "#a6c8f4", "#b5e3a8", "#f9c38c", "#f4a6a6"
     fontsize = 12.5

@@ -1,7 +1,6 @@
-"""Shared by the browser tests: find Chromium or Chrome, decide run/skip/fail, run JupyterLab, drive
-a notebook.
+"""Shared by the browser tests: find a browser, run, skip or fail, run JupyterLab, drive a notebook.
 
-    browser = require_browser()            # first, before any server starts: skip (or fail) with the reason
+    browser = require_browser()  # first, before any server starts: skip (or fail) with the reason
     with running_lab(tmp_path) as (base, token), sync_playwright() as p:
         page = launch(p, browser).new_page()
         open_notebook(page, base, token, "notebooks/01_data_exploration.ipynb")
@@ -85,7 +84,8 @@ def wait_for_run(page, count: int, timeout_s: float = RUN_S) -> None:
             const prompts = cells.filter(c => c.classList.contains('jp-CodeCell'))
                 .map(c => (c.querySelector('.jp-InputPrompt')?.textContent || '').trim());
             const done = prompts.every(p => /^\\[\\d+\\]:$/.test(p));
-            const failed = cells.some(c => c.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]'));
+            const stderr = '[data-mime-type="application/vnd.jupyter.stderr"]';
+            const failed = cells.some(c => c.querySelector(stderr));
             const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
             const idle = !status || status.getAttribute('data-status') === 'idle';
             return idle && !prompts.some(p => p.includes('*')) && (done || failed);
@@ -96,7 +96,7 @@ def wait_for_run(page, count: int, timeout_s: float = RUN_S) -> None:
 
 
 def run_cells_above(page, count: int, timeout_s: float = RUN_S) -> None:
-    """Run the first `count` cells (Run → Run All Above Selected Cell) and wait until they have run."""
+    """Run the first `count` cells (Run → Run All Above Selected Cell) and wait until they ran."""
     page.locator(".jp-Notebook .jp-Cell").nth(count).locator(".jp-InputPrompt").click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Above Selected Cell").click()

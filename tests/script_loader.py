@@ -1,4 +1,4 @@
-"""Import a script (scripts/ and benchmarks/ are folders of scripts, not packages) as a module for testing."""
+"""Import a script as a module, for testing (scripts/ and benchmarks/ are folders, not packages)."""
 
 import importlib.util
 import sys

@@ -52,7 +52,7 @@ def model(name: str, **state) -> dict:
 
 
 def sample_notebook() -> nbformat.NotebookNode:
-    """An executed notebook with a tqdm progress bar (widget), a printed line and a hidden solution."""
+    """An executed notebook: a tqdm progress bar (widget), a printed line and a hidden solution."""
     bar = new_output(
         "display_data",
         data={
@@ -74,7 +74,8 @@ def sample_notebook() -> nbformat.NotebookNode:
         cells=[
             new_markdown_cell(TITLE_CELL),
             new_markdown_cell(
-                "The size: $$\\text{out} = \\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
+                "The size: $$\\text{out} = "
+                "\\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
                 "where $k$ is the kernel size; `$HOME` and $5 are not formulas."
             ),
             new_code_cell(

@@ -45,7 +45,7 @@ def notebook_to_open() -> str:
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """(browser path, base URL, token): the browser is looked for first, so a skip starts no server."""
+    """(browser path, base URL, token): the browser is found first, so a skip starts no server."""
     executable = require_browser()
     with running_lab(tmp_path) as (base, token):
         yield executable, base, token
@@ -56,7 +56,7 @@ def sha256(path: Path) -> str:
 
 
 def assert_nothing_wrong_shown(page) -> None:
-    """No text-only progress bar ("IProgress not found"), no traceback or error output on the page."""
+    """No text-only progress bar ("IProgress not found"), traceback or error output on the page."""
     text = page.locator(".jp-Notebook").inner_text()
     assert "IProgress not found" not in text, (
         "the progress bar fell back to text: ipywidgets is not working"

@@ -1,4 +1,4 @@
-"""Every numbered notebook follows CONTRIBUTING.md: title with the restart reminder, settings, exercises, clean run."""
+"""Every notebook follows CONTRIBUTING.md: title, restart reminder, settings, exercises, clean run."""
 
 import re
 import tokenize
@@ -142,7 +142,8 @@ def test_course_packages_imported_one_way(path):
         if i != setup or not re.fullmatch(rf"from ({'|'.join(COURSE_PACKAGES)}) import .*", line)
     ]
     assert not stray, (
-        f"{path.name}: import the course packages in the setup cell as `from helpers import ...`: {stray}"
+        f"{path.name}: import the course packages in the setup cell "
+        f"as `from helpers import ...`: {stray}"
     )
 
 

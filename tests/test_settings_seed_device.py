@@ -1,4 +1,4 @@
-"""Settings (read strictly), seeding and the device helpers (device choice, synchronisation); timing is in test_timing."""
+"""Settings (read strictly), seeding, and the device helpers (choice, synchronisation)."""
 
 import os
 import random
