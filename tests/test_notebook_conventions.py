@@ -1,4 +1,4 @@
-"""Every notebook follows CONTRIBUTING.md: title, restart reminder, settings, exercises, clean run."""
+"""Notebooks follow CONTRIBUTING.md: title, restart reminder, settings, exercises, a clean run."""
 
 import re
 import tokenize
