@@ -36,10 +36,7 @@ class Steps(NamedTuple):
 
 def load_strokes(path: Path | str) -> Strokes:
     """Strokes stored as JSON: {"label": ..., "strokes": [[[x, y], ...], ...]}."""
-    return [
-        [(float(x), float(y)) for x, y in stroke]
-        for stroke in json.loads(Path(path).read_text())["strokes"]
-    ]
+    return [[(float(x), float(y)) for x, y in stroke] for stroke in json.loads(Path(path).read_text())["strokes"]]
 
 
 def rasterize(strokes: Strokes, size: int = CANVAS) -> torch.Tensor:
@@ -58,10 +55,7 @@ def rasterize(strokes: Strokes, size: int = CANVAS) -> torch.Tensor:
         for x, y in scaled:  # round caps and joints
             draw.ellipse([x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2], fill=255)
     image = image.resize((size, size), Image.Resampling.BOX)
-    return (
-        torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8).reshape(size, size).float()
-        / 255
-    )
+    return torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8).reshape(size, size).float() / 255
 
 
 def crop_to_ink(image: torch.Tensor, threshold: float = 0.05) -> torch.Tensor:
@@ -77,9 +71,7 @@ def fit_in_box(image: torch.Tensor, box: int = 20) -> torch.Tensor:
     height, width = image.shape
     scale = box / max(height, width)
     size = (max(1, round(height * scale)), max(1, round(width * scale)))
-    return F.interpolate(
-        image[None, None], size=size, mode="bilinear", antialias=True, align_corners=False
-    )[0, 0].clamp(0, 1)
+    return F.interpolate(image[None, None], size=size, mode="bilinear", antialias=True, align_corners=False)[0, 0].clamp(0, 1)
 
 
 def centre_of_mass(image: torch.Tensor) -> tuple[float, float]:
@@ -92,9 +84,7 @@ def centre_of_mass(image: torch.Tensor) -> tuple[float, float]:
 
 def centre_by_mass(image: torch.Tensor, size: int = 28) -> torch.Tensor:
     """Paste into a size x size field, shifted by whole pixels so the centre of mass lands on pixel (14, 14)."""
-    row, col = centre_of_mass(
-        image
-    )  # MNIST's digits have theirs at (14.0, 14.0) on average: size / 2
+    row, col = centre_of_mass(image)  # MNIST's digits have theirs at (14.0, 14.0) on average: size / 2
     top = min(max(round(size / 2 - row), 0), size - image.shape[0])
     left = min(max(round(size / 2 - col), 0), size - image.shape[1])
     field = torch.zeros(size, size)
@@ -120,9 +110,7 @@ class DrawingPad(anywidget.AnyWidget):
     pixels = traitlets.List().tag(sync=True)  # the 28x28 input, values 0-1, row by row
     probabilities = traitlets.List().tag(sync=True)  # ten numbers
 
-    def __init__(
-        self, classify: Callable[[Strokes], tuple[torch.Tensor, torch.Tensor]], **kwargs
-    ) -> None:
+    def __init__(self, classify: Callable[[Strokes], tuple[torch.Tensor, torch.Tensor]], **kwargs) -> None:
         super().__init__(**kwargs)
         self._classify = classify
         self.observe(self._update, names="strokes")
