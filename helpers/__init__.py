@@ -1,4 +1,4 @@
-"""Thin, tested helpers for the MNIST course: settings, data, models, training, checkpoints, timing, analysis.
+"""Thin, tested helpers: settings, data, models, training, checkpoints, timing, analysis.
 
 Every notebook imports from here (`from helpers import ...`); the pictures are in `viz`.
 """

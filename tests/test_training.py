@@ -87,9 +87,8 @@ def test_make_optimizer_is_adam_with_one_cycle():
         optimizer.step()
         scheduler.step() if len(lrs) < 9 else None
         lrs.append(optimizer.param_groups[0]["lr"])
-    assert (
-        max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4
-    )  # warms up to the peak, then anneals
+    # warms up to the peak, then anneals
+    assert max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4
 
 
 def test_constant_lr_recipe_has_no_scheduler(monkeypatch):

@@ -1,4 +1,7 @@
-"""The course's pictures: figures by subject, and drawing your own digit. Notebooks import from here: `from viz import ...`."""
+"""The course's pictures: figures by subject, and drawing your own digit.
+
+Notebooks import from here: `from viz import ...`.
+"""
 
 from .drawing import (
     DrawingPad,
