@@ -329,6 +329,88 @@ def train_variation(name: str, seed: int, splits: Any) -> dict[str, Any]:
             "t": time.strftime("%H:%M:%S")}  # fmt: skip
 
 
+# Round 3: can the course CNN reach 98.5% validation after its FIRST epoch (issue 21) without losing accuracy or
+# training longer? Keys lr, warmup, batch_size, epochs are Recipe fields (a winner among them is one line of
+# helpers/recipes.py); div_factor, warmup_steps (linear warm-up then cosine) and first_batch (a smaller batch in
+# epoch 1 only) are not, and would need make_optimizer / train_recipe to grow a setting.
+ROUND3: dict[str, dict[str, Any]] = {
+    "current": {},  # CNN_RECIPE as it is: 10% warm-up to 1e-2, batch 128, 5 epochs, shifts of 1 px
+    "w02": {"warmup": 0.02},
+    "w05": {"warmup": 0.05},
+    "w02_lr2e-2": {"warmup": 0.02, "lr": 2e-2},
+    "w05_lr5e-3": {"warmup": 0.05, "lr": 5e-3},
+    "w05_lr3e-3": {"warmup": 0.05, "lr": 3e-3},
+    "w05_lr2e-3": {"warmup": 0.05, "lr": 2e-3},
+    "w02_lr3e-3": {"warmup": 0.02, "lr": 3e-3},
+    "b64_4ep_w05_lr5e-3": {"batch_size": 64, "epochs": 4, "warmup": 0.05, "lr": 5e-3},
+    "b64_4ep_w05_lr3e-3": {"batch_size": 64, "epochs": 4, "warmup": 0.05, "lr": 3e-3},
+    "div2_w10": {"div_factor": 2.0},  # one-cycle starting at lr/2 instead of lr/25
+    "div2_w02_lr5e-3": {"div_factor": 2.0, "warmup": 0.02, "lr": 5e-3},
+    "lin100_cos": {"warmup_steps": 100},  # linear warm-up over 100 steps to 1e-2, then cosine to 0
+    "lin100_cos_lr5e-3": {"warmup_steps": 100, "lr": 5e-3},
+    "b64first_w05_lr5e-3": {"first_batch": 64, "warmup": 0.05, "lr": 5e-3},
+}
+RECIPE_KEYS = ("lr", "warmup", "batch_size", "epochs")
+
+
+def train_round3(name: str, seed: int, splits: Any, screen: bool = False) -> dict[str, Any]:
+    """CNN_RECIPE changed as ROUND3[name] says, trained as train_recipe trains it (helpers' TensorLoader, make_optimizer,
+    fit, evaluate); `screen`: only the first epoch of the full schedule (its validation accuracy is the full run's)."""
+    import math
+
+    from helpers import CNN_RECIPE, TensorLoader, build_model, evaluate, fit, make_optimizer, seed_everything
+
+    change = ROUND3[name]
+    recipe = replace(CNN_RECIPE, seed=seed, **{k: v for k, v in change.items() if k in RECIPE_KEYS})
+    device = torch.device("cpu")
+    seed_everything(recipe.seed)  # then build, loaders and optimizer in train_recipe's order
+    model = build_model(recipe.model)
+    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=recipe.seed,
+                                shift=recipe.shift)  # fmt: skip
+    first_loader = train_loader
+    if "first_batch" in change:
+        first_loader = TensorLoader(splits.train_x, splits.train_y, change["first_batch"], shuffle=True, seed=recipe.seed,
+                                    shift=recipe.shift)  # fmt: skip
+    val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
+    loss_fn = nn.CrossEntropyLoss()
+    steps = len(first_loader) + (recipe.epochs - 1) * len(train_loader)
+    if "div_factor" in change:
+        optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=steps, pct_start=recipe.warmup,
+                                                        div_factor=change["div_factor"])  # fmt: skip
+    elif "warmup_steps" in change:
+        optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+        w = change["warmup_steps"]
+        scheduler = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda s: (s + 1) / w if s < w else 0.5 * (1 + math.cos(math.pi * (s - w) / (steps - w))))
+    else:
+        optimizer, scheduler = make_optimizer(model, recipe.lr, steps, recipe.warmup)
+    n_epochs = 1 if screen else recipe.epochs
+    history = fit(model, first_loader, val_loader, loss_fn, optimizer, 1, device, scheduler, verbose=False)
+    if n_epochs > 1:
+        rest = fit(model, train_loader, val_loader, loss_fn, optimizer, n_epochs - 1, device, scheduler, verbose=False)
+        history = {k: history[k] + rest[k] for k in history}
+    test = None
+    if not screen:
+        _, test = evaluate(model, TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False), loss_fn, device)
+    val = [round(v, 4) for v in history["val_acc"]]
+    return {"kind": "round3", "config": name, "change": change, "seed": seed, "screen": screen, "val": val,
+            "epochs_to_985": next((i for i, v in enumerate(val, 1) if v >= TARGET), None),
+            "test": None if test is None else round(test, 4), "secs": [round(s, 2) for s in history["seconds"]],
+            "threads": torch.get_num_threads(), "load": (loadavg() or [None])[0], "t": time.strftime("%H:%M:%S")}  # fmt: skip
+
+
+def cmd_round3(args: argparse.Namespace) -> None:
+    from helpers import load_splits
+
+    splits = load_splits()
+    for seed in args.seeds:  # seed-major, as in round 2
+        for name in args.configs:
+            record = train_round3(name, seed, splits, screen=args.screen)
+            log(record, args.log)
+            print(json.dumps(record), flush=True)
+
+
 def cmd_variations(args: argparse.Namespace) -> None:
     from helpers import load_splits
 
@@ -354,6 +436,30 @@ def variations_table(records: list[dict[str, Any]]) -> list[str]:
         epoch2 = " / ".join(f"{100 * r['val'][1]:.2f}" for r in rs)
         lines.append(f"| {name}: {change} | {', '.join(str(r['seed']) for r in rs)} | {' / '.join(f'{v:.2f}' for v in val)} "
                      f"({statistics.mean(val):.3f}) | {epoch2} | {' / '.join(f'{v:.2f}' for v in test)} ({statistics.mean(test):.3f}) |")
+    return lines
+
+
+def round3_table(records: list[dict[str, Any]]) -> list[str]:
+    """Round 3 as Markdown: per candidate and seed, validation after epoch 1, epochs to 98.5%, final validation, test."""
+    runs: dict[str, dict[int, dict[str, Any]]] = {}
+    for r in records:
+        if r["kind"] == "round3":  # a full run replaces the screen (first epoch only) of the same candidate and seed
+            if not r["screen"] or r["seed"] not in runs.get(r["config"], {}):
+                runs.setdefault(r["config"], {})[r["seed"]] = r
+    lines = ["| candidate: change to CNN_RECIPE | in Recipe? | seeds | val % after epoch 1 | epochs to 98.5% val | "
+             "final val % | test % |", "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for name, by_seed in runs.items():
+        rs = [by_seed[s] for s in sorted(by_seed)]
+        change = ", ".join(f"{k} {v}" for k, v in rs[0]["change"].items()) or "none (today's recipe)"
+        in_recipe = "yes" if set(rs[0]["change"]) <= set(RECIPE_KEYS) else "no"
+        full = [r for r in rs if not r["screen"]]
+        epochs = " / ".join(str(r["epochs_to_985"] or f">{len(r['val'])}") if not r["screen"] else
+                            ("1" if r["val"][0] >= TARGET else ">1") for r in rs)  # fmt: skip
+        final = " / ".join(f"{100 * r['val'][-1]:.2f}" if not r["screen"] else "-" for r in rs) if full else "-"
+        test = " / ".join(f"{100 * r['test']:.2f}" if not r["screen"] else "-" for r in rs) if full else "-"
+        first = " / ".join(f"{100 * r['val'][0]:.2f}" for r in rs)
+        seeds = ", ".join(str(r["seed"]) for r in rs)
+        lines.append(f"| {name}: {change} | {in_recipe} | {seeds} | {first} | {epochs} | {final} | {test} |")
     return lines
 
 
@@ -513,6 +619,7 @@ def cmd_table(args: argparse.Namespace) -> None:
     header = args.header.read_text() if args.header and args.header.is_file() else ""
     text = header + "\n## Full-data candidates\n\n" + "\n".join(lines) + "\n\n## Fast-mode candidates\n\n" + "\n".join(fast_lines)
     text += "\n\n## Round 2: variations of the course recipe (helpers' own training path)\n\n" + "\n".join(variations_table(records))
+    text += "\n\n## Round 3: a first epoch at 98.5% validation? (helpers' own training path)\n\n" + "\n".join(round3_table(records))
     text += "\n\n## Training-step throughput (side by side, interleaved repeats, medians)\n\n" + "\n".join(speed_lines) + "\n"
     args.output.write_text(text)
     print(text)
@@ -538,6 +645,10 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("variations")
     p.add_argument("configs", nargs="+", choices=sorted(VARIATIONS))
     p.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    p = sub.add_parser("round3")
+    p.add_argument("configs", nargs="+", choices=sorted(ROUND3))
+    p.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    p.add_argument("--screen", action="store_true", help="first epoch only (of the full schedule)")
     p = sub.add_parser("speed")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--images", type=int, default=6400)
@@ -548,7 +659,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.threads and args.command != "speed":  # the speed comparison sets threads per variant
         torch.set_num_threads(args.threads)
-    {"train": cmd_train, "fast": cmd_fast, "variations": cmd_variations, "speed": cmd_speed, "table": cmd_table}[args.command](args)
+    {"train": cmd_train, "fast": cmd_fast, "variations": cmd_variations, "round3": cmd_round3, "speed": cmd_speed, "table": cmd_table}[args.command](args)
 
 
 if __name__ == "__main__":
