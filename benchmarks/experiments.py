@@ -4,6 +4,7 @@
     uv run python benchmarks/experiments.py speed                 # images/s of training steps, variants side by side
     uv run python benchmarks/experiments.py fast --per-class 200 300 500 --epochs 1 2 3
     uv run python benchmarks/experiments.py variations base shift1 --seeds 42 43 44 45 46   # helpers' own path
+    uv run python benchmarks/experiments.py --threads 1 round3 current w02 --seeds 42 43 44 --screen   # epoch 1 only
     uv run python benchmarks/experiments.py table                 # results/experiments.jsonl -> EXPERIMENTS.md
 
 Rules: the validation split is the first 5,000 indices of torch.randperm(60,000) with a Generator

@@ -1,6 +1,6 @@
 """Training speed on this machine: the seeds' recipe against the course's CNN and ANN recipes.
 
-    uv run python benchmarks/training_speed.py            # the real benchmark (about 9 to 12 minutes on 2 quiet cores)
+    uv run python benchmarks/training_speed.py            # the real benchmark (about 8.5 to 11 minutes on 2 quiet cores)
     uv run python benchmarks/training_speed.py --quick    # a smoke run: fast-mode subsets, 1 epoch, 1 seed each (seconds)
 
 One process trains, one after the other on the same machine and the same splits (55,000 train /
