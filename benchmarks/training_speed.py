@@ -45,7 +45,9 @@ TARGET = 0.985
 MAX_EPOCHS = 10
 COURSE_SEEDS = (42, 43, 44)
 BASELINE_SEEDS = (42, 43, 44)  # the seeds' recipe: its time to 98.5% depends strongly on the seed
-QUICK_TRAIN = 1_000  # --quick: the first 1,000 images of the fast-mode training subset, for every recipe
+QUICK_TRAIN = (
+    1_000  # --quick: the first 1,000 images of the fast-mode training subset, for every recipe
+)
 # A run is "under load" when other processes kept more than this many cores busy during it, on average.
 # Not the load average: it counts our own training too (about 2 on 2 busy cores), and it decays over
 # minutes, so every run after the first would look loaded by the run before it.
@@ -53,19 +55,32 @@ QUIET_OTHERS = 0.25
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help=f"fast-mode subsets, 1 epoch, 1 seed per recipe: checks the benchmark runs (writes {QUICK_RESULTS})")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"where to write the JSON (default {RESULTS}; with --quick {QUICK_RESULTS})")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
-        "--seeds-full", action="store_true", help=f"train the seeds' recipe all {MAX_EPOCHS} epochs instead of stopping at 98.5%%"
+        "--quick",
+        action="store_true",
+        help=f"fast-mode subsets, 1 epoch, 1 seed per recipe: checks the benchmark runs (writes {QUICK_RESULTS})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"where to write the JSON (default {RESULTS}; with --quick {QUICK_RESULTS})",
+    )
+    parser.add_argument(
+        "--seeds-full",
+        action="store_true",
+        help=f"train the seeds' recipe all {MAX_EPOCHS} epochs instead of stopping at 98.5%%",
     )
     args = parser.parse_args(argv)
     if args.output is None:
         args.output = QUICK_RESULTS if args.quick else RESULTS
     if args.quick and args.output.resolve() == RESULTS.resolve():
-        parser.error(f"--quick never writes {RESULTS}: its figures are a smoke test, not a measurement")
+        parser.error(
+            f"--quick never writes {RESULTS}: its figures are a smoke test, not a measurement"
+        )
     return args
 
 
@@ -81,12 +96,16 @@ def busy_seconds() -> tuple[float, float]:
     """CPU seconds the whole machine, and this process (with its children), have been busy so far."""
     t = psutil.cpu_times()
     idle = t.idle + getattr(t, "iowait", 0.0)
-    guest = getattr(t, "guest", 0.0) + getattr(t, "guest_nice", 0.0)  # Linux counts these in user already
+    guest = getattr(t, "guest", 0.0) + getattr(
+        t, "guest_nice", 0.0
+    )  # Linux counts these in user already
     me = psutil.Process().cpu_times()
     return sum(t) - idle - guest, me.user + me.system + me.children_user + me.children_system
 
 
-def time_to_target(history: dict[str, list[float]], target: float = TARGET, key: str = "val_acc") -> float | None:
+def time_to_target(
+    history: dict[str, list[float]], target: float = TARGET, key: str = "val_acc"
+) -> float | None:
     """Training seconds until accuracy `key` first reaches `target` (None if it never does)."""
     elapsed = 0.0
     for seconds, accuracy in zip(history["seconds"], history[key]):
@@ -96,7 +115,9 @@ def time_to_target(history: dict[str, list[float]], target: float = TARGET, key:
     return None
 
 
-def run_record(seed: int, history: dict[str, list[float]], test_accuracy: float, n_train: int) -> dict[str, Any]:
+def run_record(
+    seed: int, history: dict[str, list[float]], test_accuracy: float, n_train: int
+) -> dict[str, Any]:
     """What one training run reports: its seed, epochs, time to 98.5%, accuracies and training seconds."""
     reached = [i for i, a in enumerate(history["val_acc"], 1) if a >= TARGET]
     return {
@@ -118,7 +139,12 @@ def spread(values: list[float | None]) -> dict[str, Any]:
     present = [v for v in values if v is not None]
     if not present:
         return {"median": None, "min": None, "max": None, "n": 0}
-    return {"median": round(statistics.median(present), 4), "min": min(present), "max": max(present), "n": len(present)}
+    return {
+        "median": round(statistics.median(present), 4),
+        "min": min(present),
+        "max": max(present),
+        "n": len(present),
+    }
 
 
 def summarise(runs: list[dict[str, Any]], n_train: int) -> dict[str, Any]:
@@ -130,9 +156,13 @@ def summarise(runs: list[dict[str, Any]], n_train: int) -> dict[str, Any]:
     median_run = sorted(runs, key=lambda r: r["train_seconds"])[len(runs) // 2]
     return {
         # median over runs; None when fewer than half of the runs reached the target
-        "time_to_985_s": round(statistics.median(reached), 2) if len(reached) * 2 >= len(runs) and reached else None,
+        "time_to_985_s": round(statistics.median(reached), 2)
+        if len(reached) * 2 >= len(runs) and reached
+        else None,
         "test_accuracy": round(statistics.median(accs), 4),
-        "images_per_s": round(statistics.median(n_train * r["epochs"] / r["train_seconds"] for r in runs), 1),
+        "images_per_s": round(
+            statistics.median(n_train * r["epochs"] / r["train_seconds"] for r in runs), 1
+        ),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
         "epochs": median_run["epochs"],
         "train_seconds": round(statistics.median(secs), 2),
@@ -144,7 +174,11 @@ def summarise(runs: list[dict[str, Any]], n_train: int) -> dict[str, Any]:
         "epochs_to_985_per_seed": [r["epochs_to_985"] for r in runs],
         "seconds_per_epoch_per_seed": [r["seconds_per_epoch"] for r in runs],
         "val_accuracy_per_seed": [r["val_accuracy"] for r in runs],
-        "range": {"test_accuracy": spread(accs), "train_seconds": spread(secs), "time_to_985_s": spread(times)},
+        "range": {
+            "test_accuracy": spread(accs),
+            "train_seconds": spread(secs),
+            "time_to_985_s": spread(times),
+        },
         "load_before_after": [[r["load_before"], r["load_after"]] for r in runs],
         "other_cores_per_run": [r["other_cores"] for r in runs],
         "under_load": any(r["under_load"] for r in runs),
@@ -152,7 +186,9 @@ def summarise(runs: list[dict[str, Any]], n_train: int) -> dict[str, Any]:
     }
 
 
-def speedup_range(baseline: list[dict[str, Any]], course: list[dict[str, Any]], course_key: str) -> dict[str, Any]:
+def speedup_range(
+    baseline: list[dict[str, Any]], course: list[dict[str, Any]], course_key: str
+) -> dict[str, Any]:
     """Baseline time to 98.5% / course run's `course_key` seconds over every (baseline seed, course seed) pair.
 
     Worst (the smallest ratio: the headline), median and best; a pair where either run never reached 98.5% (or
@@ -181,7 +217,11 @@ def machine() -> dict[str, Any]:
 
     cpu = platform.processor() or platform.machine()
     if Path("/proc/cpuinfo").is_file():
-        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
         cpu = names[0] if names else cpu
     return {
         "cpu": cpu,
@@ -206,7 +246,9 @@ def measured(run):
             "peak_rss_mb": round(memory.peak_mb, 1),
             "load_before": before,
             "load_after": loadavg(),
-            "other_cores": round(others, 2),  # cores other processes kept busy, on average, during the run
+            "other_cores": round(
+                others, 2
+            ),  # cores other processes kept busy, on average, during the run
             "under_load": others > QUIET_OTHERS,
         }
 
@@ -214,7 +256,9 @@ def measured(run):
 
 
 @measured
-def seeds_recipe(device, max_epochs: int, stop_at_target: bool, seed: int, n_train: int | None = None) -> dict[str, Any]:
+def seeds_recipe(
+    device, max_epochs: int, stop_at_target: bool, seed: int, n_train: int | None = None
+) -> dict[str, Any]:
     """The tutorials' recipe: compact CNN with log_softmax, per-sample ToTensor DataLoader, batch 10, Adam 1e-3."""
     import torch
     import torch.nn.functional as F
@@ -249,11 +293,17 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, seed: int, n_tra
     seed_everything(seed)  # the split below stays the course's (seed 42) whatever the run's seed
     train_full = load_mnist(train=True, transform=transforms.ToTensor())
     test = load_mnist(train=False, transform=transforms.ToTensor())
-    positions = torch.arange(len(train_full))  # the course's split (helpers.load_splits), as indices
+    positions = torch.arange(
+        len(train_full)
+    )  # the course's split (helpers.load_splits), as indices
     (train_idx, _), (val_idx, _) = train_val_split(positions, positions, VAL_SIZE / len(positions))
     if fast_mode():  # the same subsets the course's recipes see in fast mode
-        train_idx = train_idx[balanced_indices(train_full.targets[train_idx], settings.FAST_TRAIN_PER_CLASS)]
-        val_idx = val_idx[balanced_indices(train_full.targets[val_idx], settings.FAST_VAL_PER_CLASS)]
+        train_idx = train_idx[
+            balanced_indices(train_full.targets[train_idx], settings.FAST_TRAIN_PER_CLASS)
+        ]
+        val_idx = val_idx[
+            balanced_indices(train_full.targets[val_idx], settings.FAST_VAL_PER_CLASS)
+        ]
         test = Subset(test, balanced_indices(test.targets, settings.FAST_TEST_PER_CLASS).tolist())
     train_idx = train_idx[:n_train]  # --quick: fewer (n_train None: all)
     train_loader = DataLoader(Subset(train_full, train_idx.tolist()), batch_size=10, shuffle=True)
@@ -266,7 +316,9 @@ def seeds_recipe(device, max_epochs: int, stop_at_target: bool, seed: int, n_tra
     @torch.inference_mode()
     def accuracy(loader) -> float:
         model.eval()
-        correct = sum((model(x.to(device)).argmax(1) == y.to(device)).sum().item() for x, y in loader)
+        correct = sum(
+            (model(x.to(device)).argmax(1) == y.to(device)).sum().item() for x, y in loader
+        )
         return correct / len(loader.dataset)
 
     history: dict[str, list[float]] = {"seconds": [], "val_acc": []}
@@ -298,7 +350,10 @@ def course_recipe(recipe, seed: int, device, splits) -> dict[str, Any]:
     _, metadata = train_recipe(replace(recipe, seed=seed), device, splits, verbose=False)
     history, test_accuracy = metadata["history"], metadata["test_accuracy"]
     for i, (acc, sec) in enumerate(zip(history["val_acc"], history["seconds"]), 1):
-        print(f"  {recipe.model} seed {seed}, epoch {i}: validation accuracy {acc:.2%}, {sec:.1f} s", flush=True)
+        print(
+            f"  {recipe.model} seed {seed}, epoch {i}: validation accuracy {acc:.2%}, {sec:.1f} s",
+            flush=True,
+        )
     return run_record(seed, history, test_accuracy, len(splits.train_y))
 
 
@@ -320,7 +375,9 @@ def print_table(results: dict[str, Any]) -> None:
             print(f"{name:<14}{r['seed']:>5}{r['epochs']:>7}{r['epochs_to_985'] or '-':>9}{per_epoch:>9.1f}{to_target:>15}"
                   f"{r['train_seconds']:>9.1f}{r['test_accuracy']:>10.2%}{r['other_cores']:>8.2f}"
                   + ("  UNDER LOAD" if r["under_load"] else ""))  # fmt: skip
-    print(f"\n{'recipe':<14}{'runs':>5}{'time to 98.5% (s)':>24}{'test acc':>24}{'train s':>22}{'peak RSS':>10}")
+    print(
+        f"\n{'recipe':<14}{'runs':>5}{'time to 98.5% (s)':>24}{'test acc':>24}{'train s':>22}{'peak RSS':>10}"
+    )
     for name in ("seeds_recipe", "course_cnn", "course_ann"):
         r = results[name]
         print(
@@ -368,10 +425,15 @@ def run_all(args: argparse.Namespace, device) -> dict[str, Any]:
     print(f"training speed on {machine()['cpu']}, {torch.get_num_threads()} torch threads, "
           f"{'QUICK' if args.quick else 'full'} run, load average {load_before}", flush=True)  # fmt: skip
     # --quick checks the machinery, not the numbers: 1 seed per recipe, 1 epoch, the fast-mode subsets.
-    baseline_seeds, course_seeds = (BASELINE_SEEDS[:1], COURSE_SEEDS[:1]) if args.quick else (BASELINE_SEEDS, COURSE_SEEDS)
+    baseline_seeds, course_seeds = (
+        (BASELINE_SEEDS[:1], COURSE_SEEDS[:1]) if args.quick else (BASELINE_SEEDS, COURSE_SEEDS)
+    )
     max_epochs = 1 if args.quick else MAX_EPOCHS
     n_train = QUICK_TRAIN if args.quick else None
-    seeds_runs = [seeds_recipe(device, max_epochs, not args.seeds_full, seed, n_train) for seed in baseline_seeds]
+    seeds_runs = [
+        seeds_recipe(device, max_epochs, not args.seeds_full, seed, n_train)
+        for seed in baseline_seeds
+    ]
     results: dict[str, Any] = {"seeds_recipe": summarise(seeds_runs, seeds_runs[0]["n_train"])}
     splits = load_splits()
     if args.quick:
@@ -382,9 +444,13 @@ def run_all(args: argparse.Namespace, device) -> dict[str, Any]:
     cnn_runs = results["course_cnn"]["runs"]
     results["speedup_time_to_985"] = speedup_range(seeds_runs, cnn_runs, "time_to_985_s")
     results["seeds_time_over_cnn_train"] = speedup_range(seeds_runs, cnn_runs, "train_seconds")
-    results["speedup_headline"] = results["speedup_time_to_985"]["worst"]  # the worst case over seed pairs
+    results["speedup_headline"] = results["speedup_time_to_985"][
+        "worst"
+    ]  # the worst case over seed pairs
     results["target_accuracy"] = TARGET
-    results["target_measured_on"] = "validation (the course's 5,000 images held out of the training set, for every recipe)"
+    results["target_measured_on"] = (
+        "validation (the course's 5,000 images held out of the training set, for every recipe)"
+    )
     results["quick"] = args.quick
     results["recipes"] = {"course_cnn": CNN_RECIPE.settings(), "course_ann": ANN_RECIPE.settings()}
     results["load_before"], results["load_after"] = load_before, loadavg()
