@@ -18,9 +18,6 @@ IMAGES = ROOT / "images"
 TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"  # written by run_notebooks.py
 # Markdown or HTML links to the shared images folder, as written from notebooks/.
 IMAGE_LINK = re.compile(r"(?<=[(\"'])\.\./images/")
-# A test marker written as a comment on a code cell's first line (the course uses nbval cell tags
-# instead).
-NBVAL_COMMENT = re.compile(r"\A#\s*NBVAL_[A-Z_]+[^\n]*\n?")
 
 
 def notebook_paths(only: list[str] | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
@@ -59,16 +56,6 @@ def images_relative_to(nb: NotebookNode, prefix: str) -> NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = IMAGE_LINK.sub(prefix, cell.source)
-    return nb
-
-
-def without_test_comments(nb: NotebookNode) -> NotebookNode:
-    """Drop a `# NBVAL_...` comment from the first line of code cells (nbval's cell tags need no
-    comment).
-    """
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.source = NBVAL_COMMENT.sub("", cell.source, count=1)
     return nb
 
 

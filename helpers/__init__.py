@@ -16,6 +16,7 @@ from .analysis import (
     strongest_inputs,
 )
 from .checkpoints import checkpoint_path, save_checkpoint
+from .compare import compare, repeat
 from .data import (
     MEAN,
     STD,
@@ -27,7 +28,6 @@ from .data import (
     mnist_tensors,
     train_val_split,
 )
-from .compare import compare, repeat
 from .device import Timer, describe_device, mps_available, pick_device, synchronize
 from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters, multiply_adds
 from .recipes import (
