@@ -21,12 +21,30 @@ def test_time_to_target_counts_training_seconds_until_first_crossing(benchmark):
 
 
 def test_summary_reports_medians_ranges_and_per_seed_lists(benchmark):
+    seeds = (
+        (42, 9.0, 0.993, 20.0, False),
+        (43, None, 0.994, 22.0, False),
+        (44, 8.0, 0.995, 21.0, True),
+    )
     runs = [
-        {"seed": s, "epochs": 5, "epochs_to_985": None if t is None else 2, "seconds_per_epoch": [sec / 5] * 5, "time_to_985_s": t, "test_accuracy": a, "val_accuracy": a, "val_accuracy_per_epoch": [a],
-         "train_seconds": sec, "peak_rss_mb": 900.0, "load_before": [0.1, 0, 0], "load_after": [2.0, 0, 0], "other_cores": 0.5 if u else 0.0,
-         "under_load": u}
-        for s, t, a, sec, u in ((42, 9.0, 0.993, 20.0, False), (43, None, 0.994, 22.0, False), (44, 8.0, 0.995, 21.0, True))
-    ]  # fmt: skip
+        {
+            "seed": s,
+            "epochs": 5,
+            "epochs_to_985": None if t is None else 2,
+            "seconds_per_epoch": [sec / 5] * 5,
+            "time_to_985_s": t,
+            "test_accuracy": a,
+            "val_accuracy": a,
+            "val_accuracy_per_epoch": [a],
+            "train_seconds": sec,
+            "peak_rss_mb": 900.0,
+            "load_before": [0.1, 0, 0],
+            "load_after": [2.0, 0, 0],
+            "other_cores": 0.5 if u else 0.0,
+            "under_load": u,
+        }
+        for s, t, a, sec, u in seeds
+    ]
     summary = benchmark.summarise(runs, n_train=55_000)
     assert (
         summary["test_accuracy_per_seed"] == [0.993, 0.994, 0.995]
