@@ -1,25 +1,29 @@
 """Experiments behind the course recipes: each candidate trained on the fixed 55,000/5,000 split.
 
     uv run python benchmarks/experiments.py train CONFIG [CONFIG ...] --seeds 42 43 44
-    uv run python benchmarks/experiments.py speed                 # images/s of training steps, variants side by side
+    uv run python benchmarks/experiments.py speed      # images/s of training steps, side by side
     uv run python benchmarks/experiments.py fast --per-class 200 300 500 --epochs 1 2 3
-    uv run python benchmarks/experiments.py variations base shift1 --seeds 42 43 44 45 46   # helpers' own path
-    uv run python benchmarks/experiments.py --threads 1 round3 current w02 --seeds 42 43 44 --screen   # epoch 1 only
-    uv run python benchmarks/experiments.py table                 # results/experiments.jsonl -> EXPERIMENTS.md
+    uv run python benchmarks/experiments.py variations base shift1 --seeds 42 43 44 45 46
+    uv run python benchmarks/experiments.py --threads 1 round3 current w02 --seeds 42 43 44 --screen
+    uv run python benchmarks/experiments.py table      # results/experiments.jsonl -> EXPERIMENTS.md
+
+(`variations` and `round3` train through helpers' own path; `--screen` trains epoch 1 only.)
 
 Rules: the validation split is the first 5,000 indices of torch.randperm(60,000) with a Generator
-seeded 42 (helpers.data.train_val_split with val_fraction=5000/60000); choices are made on validation
-accuracy; test accuracy is measured once, at the end of each run, for the record. Seconds are training
-seconds only (evaluation is timed apart). Runs are interleaved (seed-major) so that compared configs
-share the machine's load; the load average is recorded before and after every run.
+seeded 42 (helpers.data.train_val_split with val_fraction=5000/60000); choices are made on
+validation accuracy; test accuracy is measured once, at the end of each run, for the record.
+Seconds are training seconds only (evaluation is timed apart). Runs are interleaved (seed-major) so
+that compared configs share the machine's load; the load average is recorded before and after every
+run.
 
-Rounds 1 (`train`, `fast`, `speed`) used the models and loop defined here, copied from the course as it was then
-(LeNet-5 without shifts); they are kept so that their records can be read and rerun, and hold only the
-configurations that have records in results/experiments.jsonl. Rounds 2 (`variations`) and 3 (`round3`) train
-through helpers' own path (build_model, TensorLoader, make_optimizer, fit, evaluate), so what they choose is what
-notebook 03 and the benchmark train. The round-2 records came from a 2-core AMD EPYC with 2 torch threads, the
-round-3 records from a 2-core Intel Xeon with 1 torch thread (`--threads 1`, the machine was shared): the same
-seed gives digits that differ by about 0.1 point between the two, so compare rows within a round.
+Rounds 1 (`train`, `fast`, `speed`) used the models and loop defined here, copied from the course
+as it was then (LeNet-5 without shifts); they are kept so that their records can be read and rerun,
+and hold only the configurations that have records in results/experiments.jsonl. Rounds 2
+(`variations`) and 3 (`round3`) train through helpers' own path (build_model, TensorLoader,
+make_optimizer, fit, evaluate), so what they choose is what notebook 03 and the benchmark train.
+The round-2 records came from a 2-core AMD EPYC with 2 torch threads, the round-3 records from a
+2-core Intel Xeon with 1 torch thread (`--threads 1`, the machine was shared): the same seed gives
+digits that differ by about 0.1 point between the two, so compare rows within a round.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ TARGET = 0.985
 N_VAL = 5000
 
 
-# ---------------------------------------------------------------------------------------------- models
+# ------------------------------------------------------------------------------------------- models
 class ANN(nn.Module):
     """784 -> 512 -> 256 -> 10, ReLU and dropout: the course ANN."""
 
@@ -62,7 +66,7 @@ class ANN(nn.Module):
 
 
 class LeNet5(nn.Module):
-    """LeNet-5 shape: conv5x5 pad 2 -> c1, pool, conv5x5 -> c2, pool, fc 400-120-84-10; optional BatchNorm."""
+    """LeNet-5: conv5x5 pad 2 -> c1, pool, conv5x5 -> c2, pool, fc 400-120-84-10; optional BN."""
 
     def __init__(
         self, c1: int = 6, c2: int = 16, bn: bool = False, pool_first: bool = False, kernel: int = 5
@@ -90,7 +94,7 @@ class LeNet5(nn.Module):
         return self.classifier(self.features(x))
 
 
-# ---------------------------------------------------------------------------------------------- configs
+# ------------------------------------------------------------------------------------------ configs
 @dataclass(frozen=True)
 class Config:
     """One candidate recipe."""
@@ -160,12 +164,12 @@ def build(cfg: Config) -> nn.Module:
     return LeNet5(cfg.c1, cfg.c2, cfg.bn, cfg.pool_first)
 
 
-# ---------------------------------------------------------------------------------------------- data
+# --------------------------------------------------------------------------------------------- data
 Splits = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 
 def full_splits() -> Splits:
-    """55,000 train / 5,000 validation (randperm, Generator seed 42: first 5,000 are validation) and the 10,000 test."""
+    """55,000 train / 5,000 validation (the first 5,000 of a randperm seeded 42), 10,000 test."""
     from helpers.data import mnist_tensors, train_val_split
 
     images, labels = mnist_tensors(train=True, fast=False)
@@ -196,7 +200,7 @@ def fast_splits(
     return train_x[a], train_y[a], val_x[b], val_y[b], test_x[c], test_y[c]
 
 
-# ---------------------------------------------------------------------------------------------- training
+# ----------------------------------------------------------------------------------------- training
 @torch.inference_mode()
 def accuracy(
     model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int, channels_last: bool = False
@@ -213,7 +217,7 @@ def accuracy(
 
 
 def train(cfg: Config, seed: int, splits: Splits, epochs: int | None = None) -> dict[str, Any]:
-    """Train one candidate from seed `seed`; per-epoch validation accuracy, test accuracy once at the end."""
+    """Train one candidate from seed `seed`; validation accuracy per epoch, test once at the end."""
     train_x, train_y, val_x, val_y, test_x, test_y = splits
     old_threads = torch.get_num_threads()
     if cfg.threads:
@@ -300,7 +304,7 @@ def log(record: dict[str, Any], path: Path) -> None:
         f.write(json.dumps(record) + "\n")
 
 
-# ---------------------------------------------------------------------------------------------- commands
+# ----------------------------------------------------------------------------------------- commands
 def cmd_train(args: argparse.Namespace) -> None:
     splits = full_splits()
     for seed in args.seeds:  # seed-major: compared configs run side by side under the same load
@@ -316,15 +320,19 @@ def cmd_train(args: argparse.Namespace) -> None:
             }
             log(record, args.log)
             print(
-                f"{name:<18} seed {seed}: val {result['val_acc']:.2%} {result['val_acc_per_epoch']} test {result['test_acc']:.2%} "
-                f"train {result['train_seconds']:.1f} s (to 98.5% val: {result['val_time_to_985_s']}) "
-                f"load {(result['load_before'] or [0])[0]:.1f}->{(result['load_after'] or [0])[0]:.1f}",
+                f"{name:<18} seed {seed}: "
+                f"val {result['val_acc']:.2%} {result['val_acc_per_epoch']} "
+                f"test {result['test_acc']:.2%} train {result['train_seconds']:.1f} s "
+                f"(to 98.5% val: {result['val_time_to_985_s']}) "
+                f"load {(result['load_before'] or [0])[0]:.1f}"
+                f"->{(result['load_after'] or [0])[0]:.1f}",
                 flush=True,
             )
 
 
-# Round 2: variations of the course's CNN_RECIPE, trained through helpers' own path (TensorLoader, fit,
-# evaluate), so that the chosen one reproduces digit for digit in notebook 03 and the benchmark.
+# Round 2: variations of the course's CNN_RECIPE, trained through helpers' own path (TensorLoader,
+# fit, evaluate), so that the chosen one reproduces digit for digit in notebook 03 and the
+# benchmark.
 VARIATIONS: dict[str, dict[str, Any]] = {
     "base": {},  # CNN_RECIPE before the shifts
     "ls": {"label_smoothing": 0.1},
@@ -338,7 +346,7 @@ VARIATIONS: dict[str, dict[str, Any]] = {
 
 
 def train_variation(name: str, seed: int, splits: Any) -> dict[str, Any]:
-    """CNN_RECIPE changed as VARIATIONS[name] says, seed `seed`; validation each epoch, test once at the end."""
+    """CNN_RECIPE changed as VARIATIONS[name] says, seed `seed`; val each epoch, test at the end."""
     from helpers import CNN_RECIPE, TensorLoader, build_model, evaluate, fit, seed_everything
 
     change = VARIATIONS[name]
@@ -363,8 +371,12 @@ def train_variation(name: str, seed: int, splits: Any) -> dict[str, Any]:
     decay = change.get("weight_decay", 0.0)
     optimizer = (torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=decay) if decay
                  else torch.optim.Adam(model.parameters(), lr=recipe.lr))  # fmt: skip
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=recipe.epochs * len(train_loader),
-                                                    pct_start=recipe.warmup)  # fmt: skip
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer,
+        max_lr=recipe.lr,
+        total_steps=recipe.epochs * len(train_loader),
+        pct_start=recipe.warmup,
+    )
     loss_fn = nn.CrossEntropyLoss(label_smoothing=change.get("label_smoothing", 0.0))
     history = fit(
         model,
@@ -383,15 +395,17 @@ def train_variation(name: str, seed: int, splits: Any) -> dict[str, Any]:
         nn.CrossEntropyLoss(),
         torch.device("cpu"),
     )
-    return {"kind": "variation", "config": name, "change": change, "seed": seed, "val": [round(v, 4) for v in history["val_acc"]],
-            "test": round(test, 4), "secs": [round(s, 2) for s in history["seconds"]], "load": (loadavg() or [None])[0],
+    return {"kind": "variation", "config": name, "change": change, "seed": seed,
+            "val": [round(v, 4) for v in history["val_acc"]], "test": round(test, 4),
+            "secs": [round(s, 2) for s in history["seconds"]], "load": (loadavg() or [None])[0],
             "t": time.strftime("%H:%M:%S")}  # fmt: skip
 
 
-# Round 3: can the course CNN reach 98.5% validation after its FIRST epoch (issue 21) without losing accuracy or
-# training longer? Keys lr, warmup, batch_size, epochs are Recipe fields (a winner among them is one line of
-# helpers/recipes.py); div_factor, warmup_steps (linear warm-up then cosine) and first_batch (a smaller batch in
-# epoch 1 only) are not, and would need make_optimizer / train_recipe to grow a setting.
+# Round 3: can the course CNN reach 98.5% validation after its FIRST epoch (issue 21) without losing
+# accuracy or training longer? Keys lr, warmup, batch_size, epochs are Recipe fields (a winner among
+# them is one line of helpers/recipes.py); div_factor, warmup_steps (linear warm-up then cosine) and
+# first_batch (a smaller batch in epoch 1 only) are not, and would need make_optimizer /
+# train_recipe to grow a setting.
 ROUND3: dict[str, dict[str, Any]] = {
     "current": {},  # CNN_RECIPE as it is: 10% warm-up to 1e-2, batch 128, 5 epochs, shifts of 1 px
     "w02": {"warmup": 0.02},
@@ -413,8 +427,10 @@ RECIPE_KEYS = ("lr", "warmup", "batch_size", "epochs")
 
 
 def train_round3(name: str, seed: int, splits: Any, screen: bool = False) -> dict[str, Any]:
-    """CNN_RECIPE changed as ROUND3[name] says, trained as train_recipe trains it (helpers' TensorLoader, make_optimizer,
-    fit, evaluate); `screen`: only the first epoch of the full schedule (its validation accuracy is the full run's)."""
+    """CNN_RECIPE changed as ROUND3[name] says, trained as train_recipe trains it.
+
+    Through helpers' TensorLoader, make_optimizer, fit and evaluate; `screen`: only the first epoch
+    of the full schedule (its validation accuracy is the full run's)."""
     import math
 
     from helpers import (
@@ -432,19 +448,24 @@ def train_round3(name: str, seed: int, splits: Any, screen: bool = False) -> dic
     device = torch.device("cpu")
     seed_everything(recipe.seed)  # then build, loaders and optimizer in train_recipe's order
     model = build_model(recipe.model)
-    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True, seed=recipe.seed,
-                                shift=recipe.shift)  # fmt: skip
+    train_loader = TensorLoader(splits.train_x, splits.train_y, recipe.batch_size, shuffle=True,
+                                seed=recipe.seed, shift=recipe.shift)  # fmt: skip
     first_loader = train_loader
     if "first_batch" in change:
-        first_loader = TensorLoader(splits.train_x, splits.train_y, change["first_batch"], shuffle=True, seed=recipe.seed,
-                                    shift=recipe.shift)  # fmt: skip
+        first_loader = TensorLoader(splits.train_x, splits.train_y, change["first_batch"],
+                                    shuffle=True, seed=recipe.seed, shift=recipe.shift)  # fmt: skip
     val_loader = TensorLoader(splits.val_x, splits.val_y, 1000, shuffle=False)
     loss_fn = nn.CrossEntropyLoss()
     steps = len(first_loader) + (recipe.epochs - 1) * len(train_loader)
     if "div_factor" in change:
         optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=steps, pct_start=recipe.warmup,
-                                                        div_factor=change["div_factor"])  # fmt: skip
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer,
+            max_lr=recipe.lr,
+            total_steps=steps,
+            pct_start=recipe.warmup,
+            div_factor=change["div_factor"],
+        )
     elif "warmup_steps" in change:
         optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
         w = change["warmup_steps"]
@@ -479,10 +500,12 @@ def train_round3(name: str, seed: int, splits: Any, screen: bool = False) -> dic
             model, TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False), loss_fn, device
         )
     val = [round(v, 4) for v in history["val_acc"]]
-    return {"kind": "round3", "config": name, "change": change, "seed": seed, "screen": screen, "val": val,
-            "epochs_to_985": next((i for i, v in enumerate(val, 1) if v >= TARGET), None),
-            "test": None if test is None else round(test, 4), "secs": [round(s, 2) for s in history["seconds"]],
-            "threads": torch.get_num_threads(), "load": (loadavg() or [None])[0], "t": time.strftime("%H:%M:%S")}  # fmt: skip
+    epochs_to_985 = next((i for i, v in enumerate(val, 1) if v >= TARGET), None)
+    return {"kind": "round3", "config": name, "change": change, "seed": seed, "screen": screen,
+            "val": val, "epochs_to_985": epochs_to_985,
+            "test": None if test is None else round(test, 4),
+            "secs": [round(s, 2) for s in history["seconds"]], "threads": torch.get_num_threads(),
+            "load": (loadavg() or [None])[0], "t": time.strftime("%H:%M:%S")}  # fmt: skip
 
 
 def cmd_round3(args: argparse.Namespace) -> None:
@@ -513,8 +536,11 @@ def variations_table(records: list[dict[str, Any]]) -> list[str]:
     for r in records:
         if r["kind"] == "variation":
             runs.setdefault(r["config"], []).append(r)
-    lines = ["| variation of CNN_RECIPE | seeds | val acc % per seed (mean) | val acc % after epoch 2 | test acc % per seed (mean) |",
-             "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    lines = [
+        "| variation of CNN_RECIPE | seeds | val acc % per seed (mean) | val acc % after epoch 2 "
+        "| test acc % per seed (mean) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, rs in runs.items():
         val, test = [100 * r["val"][-1] for r in rs], [100 * r["test"] for r in rs]
         change = (
@@ -522,15 +548,17 @@ def variations_table(records: list[dict[str, Any]]) -> list[str]:
             or "none (the recipe before the shifts)"
         )
         epoch2 = " / ".join(f"{100 * r['val'][1]:.2f}" for r in rs)
+        seeds = ", ".join(str(r["seed"]) for r in rs)
+        vals, tests = (" / ".join(f"{v:.2f}" for v in acc) for acc in (val, test))
         lines.append(
-            f"| {name}: {change} | {', '.join(str(r['seed']) for r in rs)} | {' / '.join(f'{v:.2f}' for v in val)} "
-            f"({statistics.mean(val):.3f}) | {epoch2} | {' / '.join(f'{v:.2f}' for v in test)} ({statistics.mean(test):.3f}) |"
+            f"| {name}: {change} | {seeds} | {vals} ({statistics.mean(val):.3f}) | {epoch2} "
+            f"| {tests} ({statistics.mean(test):.3f}) |"
         )
     return lines
 
 
 def round3_table(records: list[dict[str, Any]]) -> list[str]:
-    """Round 3 as Markdown: per candidate and seed, validation after epoch 1, epochs to 98.5%, final validation, test."""
+    """Round 3 as Markdown, per run: val after epoch 1, epochs to 98.5%, final val, test."""
     runs: dict[str, dict[int, dict[str, Any]]] = {}
     for r in records:
         if (
@@ -538,8 +566,11 @@ def round3_table(records: list[dict[str, Any]]) -> list[str]:
         ):  # a full run replaces the screen (first epoch only) of the same candidate and seed
             if not r["screen"] or r["seed"] not in runs.get(r["config"], {}):
                 runs.setdefault(r["config"], {})[r["seed"]] = r
-    lines = ["| candidate: change to CNN_RECIPE | in Recipe? | seeds | val % after epoch 1 | epochs to 98.5% val | "
-             "final val % | test % |", "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    lines = [
+        "| candidate: change to CNN_RECIPE | in Recipe? | seeds | val % after epoch 1 "
+        "| epochs to 98.5% val | final val % | test % |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for name, by_seed in runs.items():
         rs = [by_seed[s] for s in sorted(by_seed)]
         change = (
@@ -578,14 +609,16 @@ def cmd_fast(args: argparse.Namespace) -> None:
                         cfg = replace(CONFIGS[name], batch_size=batch)
                         result = train(cfg, seed, splits, epochs=epochs)
                         record = {
-                            "kind": "fast", "config": name, "settings": asdict(cfg), "train_per_class": per_class,
-                            "val_per_class": args.val_per_class, "test_per_class": args.test_per_class, **result,
+                            "kind": "fast", "config": name, "settings": asdict(cfg),
+                            "train_per_class": per_class, "val_per_class": args.val_per_class,
+                            "test_per_class": args.test_per_class, **result,
                             "time": time.strftime("%H:%M:%S"),
                         }  # fmt: skip
                         log(record, args.log)
                         print(
-                            f"fast {per_class}/class {epochs} ep batch {batch} {name:<10} seed {seed}: "
-                            f"val {result['val_acc']:.2%} test {result['test_acc']:.2%} train {result['train_seconds']:.2f} s",
+                            f"fast {per_class}/class {epochs} ep batch {batch} {name:<10} "
+                            f"seed {seed}: val {result['val_acc']:.2%} "
+                            f"test {result['test_acc']:.2%} train {result['train_seconds']:.2f} s",
                             flush=True,
                         )
 
@@ -673,9 +706,9 @@ def cmd_speed(args: argparse.Namespace) -> None:
     print(json.dumps(record, indent=1))
 
 
-def pcts(runs: list[dict[str, Any]], key: str) -> str:
+def pcts(runs: list[dict[str, Any]], key: str, digits: int = 1) -> str:
     """Per-seed percentages joined by slashes."""
-    return " / ".join(f"{100 * r[key]:.1f}" for r in runs)
+    return " / ".join(f"{100 * r[key]:.{digits}f}" for r in runs)
 
 
 def median_range(values: list[float]) -> str:
@@ -692,19 +725,24 @@ def cmd_table(args: argparse.Namespace) -> None:
         if r["kind"] == "full":
             full.setdefault(r["config"], []).append(r)
     lines = [
-        "| config | change | seeds | val acc % (per seed) | test acc % (per seed) | train s median (range) | val time to 98.5% s | load 1-min before/after |",
+        "| config | change | seeds | val acc % (per seed) | test acc % (per seed) "
+        "| train s median (range) | val time to 98.5% s | load 1-min before/after |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, runs in full.items():
-        pct = lambda k: " / ".join(f"{100 * r[k]:.2f}" for r in runs)  # noqa: E731
+        note = CONFIGS[name].note if name in CONFIGS else runs[0]["settings"]["note"]
+        seeds = ", ".join(str(r["seed"]) for r in runs)
         ttt = [r["val_time_to_985_s"] for r in runs if r["val_time_to_985_s"] is not None]
+        seconds = median_range([r["train_seconds"] for r in runs])
         loads = ", ".join(f"{r['load_before'][0]:.1f}/{r['load_after'][0]:.1f}" for r in runs)
+        val, test = pcts(runs, "val_acc", 2), pcts(runs, "test_acc", 2)
         lines.append(
-            f"| {name} | {CONFIGS[name].note if name in CONFIGS else runs[0]['settings']['note']} | {', '.join(str(r['seed']) for r in runs)} | {pct('val_acc')} | {pct('test_acc')} "
-            f"| {median_range([r['train_seconds'] for r in runs])} | {median_range(ttt) if ttt else '-'} | {loads} |"
+            f"| {name} | {note} | {seeds} | {val} | {test} "
+            f"| {seconds} | {median_range(ttt) if ttt else '-'} | {loads} |"
         )
     fast_lines = [
-        "| model | train/val/test per class | epochs | batch | seeds | val acc % | test acc % | train s |",
+        "| model | train/val/test per class | epochs | batch | seeds | val acc % | test acc % "
+        "| train s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     groups: dict[tuple, list[dict[str, Any]]] = {}
@@ -736,7 +774,8 @@ def cmd_table(args: argparse.Namespace) -> None:
                 for k, v in r["median_images_per_s"].items()
             ]
             speed_lines.append(
-                f"  - evaluation of the 5,000 validation images, seconds by eval batch size: {r['eval_seconds_5000_by_batch']}"
+                "  - evaluation of the 5,000 validation images, seconds by eval batch size: "
+                f"{r['eval_seconds_5000_by_batch']}"
             )
     header = args.header.read_text() if args.header and args.header.is_file() else ""
     text = (

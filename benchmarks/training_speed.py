@@ -1,24 +1,29 @@
 """Training speed on this machine: the seeds' recipe against the course's CNN and ANN recipes.
 
-    uv run python benchmarks/training_speed.py            # the real benchmark (about 8.5 to 11 minutes on 2 quiet cores)
-    uv run python benchmarks/training_speed.py --quick    # a smoke run: fast-mode subsets, 1 epoch, 1 seed each (seconds)
+    uv run python benchmarks/training_speed.py            # the real benchmark
+    uv run python benchmarks/training_speed.py --quick    # a smoke run (seconds)
+
+The real benchmark takes about 8.5 to 11 minutes on 2 quiet cores; the smoke run trains on the
+fast-mode subsets, 1 epoch, 1 seed per recipe.
 
 One process trains, one after the other on the same machine and the same splits (55,000 train /
 5,000 validation images of MNIST's training set, split with seed 42; the 10,000 test images):
   1. the seeds' recipe with seeds 42, 43 and 44: the compact CNN with a log_softmax head under
      CrossEntropyLoss (so log_softmax is applied twice), DataLoader(torchvision MNIST + ToTensor per
-     sample, batch_size=10, shuffle=True), Adam lr=0.001, as the tutorials wrote it; each run stops once
-     validation accuracy reaches 98.5% (at most 10 epochs);
-  2. the course's CNN recipe with seeds 42, 43 and 44, by the very call notebook 03 makes (helpers.train_recipe);
+     sample, batch_size=10, shuffle=True), Adam lr=0.001, as the tutorials wrote it; each run stops
+     once validation accuracy reaches 98.5% (at most 10 epochs);
+  2. the course's CNN recipe with seeds 42, 43 and 44, by the very call notebook 03 makes
+     (helpers.train_recipe);
   3. the course's ANN recipe with the same seeds, by the call notebook 02 makes.
-Every model is evaluated on the same 5,000 validation images after each epoch (evaluation time excluded from
-the seconds for every recipe) and on the test split once, at the end. "Time to 98.5%" is the training seconds
-until validation accuracy first reaches 98.5%, checked at the end of each epoch.
+Every model is evaluated on the same 5,000 validation images after each epoch (evaluation time
+excluded from the seconds for every recipe) and on the test split once, at the end. "Time to 98.5%"
+is the training seconds until validation accuracy first reaches 98.5%, checked at the end of each
+epoch.
 
-Reported per run: seed, epochs, seconds per epoch, time to 98.5%, test accuracy, peak resident memory, and the
-CPU time other processes used during it (`other_cores`; a run above 0.25 cores is marked `under_load`: do not
-quote its seconds). The speedups are given as ranges over every pair (seeds' recipe seed x course CNN seed):
-worst, median, best; the worst case is the headline.
+Reported per run: seed, epochs, seconds per epoch, time to 98.5%, test accuracy, peak resident
+memory, and the CPU time other processes used during it (`other_cores`; a run above 0.25 cores is
+marked `under_load`: do not quote its seconds). The speedups are given as ranges over every pair
+(seeds' recipe seed x course CNN seed): worst, median, best; the worst case is the headline.
 Results go to benchmarks/results/training_speed.json (--quick: to a temporary file, never there).
 """
 
@@ -45,10 +50,9 @@ TARGET = 0.985
 MAX_EPOCHS = 10
 COURSE_SEEDS = (42, 43, 44)
 BASELINE_SEEDS = (42, 43, 44)  # the seeds' recipe: its time to 98.5% depends strongly on the seed
-QUICK_TRAIN = (
-    1_000  # --quick: the first 1,000 images of the fast-mode training subset, for every recipe
-)
-# A run is "under load" when other processes kept more than this many cores busy during it, on average.
+QUICK_TRAIN = 1_000  # --quick: the first 1,000 images of the fast-mode training subset, each recipe
+# A run is "under load" when, on average, other processes kept more than this many cores busy
+# during it.
 # Not the load average: it counts our own training too (about 2 on 2 busy cores), and it decays over
 # minutes, so every run after the first would look loaded by the run before it.
 QUIET_OTHERS = 0.25
@@ -61,7 +65,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"fast-mode subsets, 1 epoch, 1 seed per recipe: checks the benchmark runs (writes {QUICK_RESULTS})",
+        help=(
+            "fast-mode subsets, 1 epoch, 1 seed per recipe: checks the benchmark runs "
+            f"(writes {QUICK_RESULTS})"
+        ),
     )
     parser.add_argument(
         "--output",
@@ -93,7 +100,7 @@ def loadavg() -> list[float] | None:
 
 
 def busy_seconds() -> tuple[float, float]:
-    """CPU seconds the whole machine, and this process (with its children), have been busy so far."""
+    """CPU seconds the whole machine, and this process (with children), have been busy so far."""
     t = psutil.cpu_times()
     idle = t.idle + getattr(t, "iowait", 0.0)
     guest = getattr(t, "guest", 0.0) + getattr(
@@ -118,7 +125,7 @@ def time_to_target(
 def run_record(
     seed: int, history: dict[str, list[float]], test_accuracy: float, n_train: int
 ) -> dict[str, Any]:
-    """What one training run reports: its seed, epochs, time to 98.5%, accuracies and training seconds."""
+    """What one run reports: its seed, epochs, time to 98.5%, accuracies and training seconds."""
     reached = [i for i, a in enumerate(history["val_acc"], 1) if a >= TARGET]
     return {
         "seed": seed,
@@ -148,7 +155,7 @@ def spread(values: list[float | None]) -> dict[str, Any]:
 
 
 def summarise(runs: list[dict[str, Any]], n_train: int) -> dict[str, Any]:
-    """The figures reported for one recipe over its runs: medians, per-run lists, ranges, and the runs themselves."""
+    """One recipe's figures over its runs: medians, per-run lists, ranges, and the runs."""
     times = [r["time_to_985_s"] for r in runs]
     accs = [r["test_accuracy"] for r in runs]
     secs = [r["train_seconds"] for r in runs]
@@ -189,10 +196,11 @@ def summarise(runs: list[dict[str, Any]], n_train: int) -> dict[str, Any]:
 def speedup_range(
     baseline: list[dict[str, Any]], course: list[dict[str, Any]], course_key: str
 ) -> dict[str, Any]:
-    """Baseline time to 98.5% / course run's `course_key` seconds over every (baseline seed, course seed) pair.
+    """Baseline time to 98.5% / course run's `course_key` seconds, over every seed pair.
 
-    Worst (the smallest ratio: the headline), median and best; a pair where either run never reached 98.5% (or
-    has no seconds) has no ratio and is counted in `missing`, and then the worst case is unknown (None)."""
+    Over every (baseline seed, course seed) pair: worst (the smallest ratio: the headline), median
+    and best; a pair where either run never reached 98.5% (or has no seconds) has no ratio and is
+    counted in `missing`, and then the worst case is unknown (None)."""
     pairs, missing = [], 0
     for b in baseline:
         for c in course:
@@ -234,7 +242,7 @@ def machine() -> dict[str, Any]:
 
 
 def measured(run):
-    """Decorator: time a run's peak memory and the load average around it, adding them to its record."""
+    """Decorator: add a run's peak memory and the load average around it to its record."""
 
     def wrapper(*args, **kwargs) -> dict[str, Any]:
         before, (machine_start, mine_start), start = loadavg(), busy_seconds(), time.perf_counter()
@@ -259,7 +267,7 @@ def measured(run):
 def seeds_recipe(
     device, max_epochs: int, stop_at_target: bool, seed: int, n_train: int | None = None
 ) -> dict[str, Any]:
-    """The tutorials' recipe: compact CNN with log_softmax, per-sample ToTensor DataLoader, batch 10, Adam 1e-3."""
+    """The tutorials' recipe: compact CNN, log_softmax, per-sample ToTensor, batch 10, Adam 1e-3."""
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -333,8 +341,8 @@ def seeds_recipe(
         history["seconds"].append(time.perf_counter() - start)
         history["val_acc"].append(accuracy(val_loader))
         print(
-            f"  seeds' recipe seed {seed}, epoch {epoch}: validation accuracy {history['val_acc'][-1]:.2%}, "
-            f"{history['seconds'][-1]:.1f} s",
+            f"  seeds' recipe seed {seed}, epoch {epoch}: "
+            f"validation accuracy {history['val_acc'][-1]:.2%}, {history['seconds'][-1]:.1f} s",
             flush=True,
         )
         if stop_at_target and history["val_acc"][-1] >= TARGET:
@@ -365,34 +373,51 @@ def _range_text(r: dict[str, Any], key: str, fmt: str) -> str:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    """The results as text: every run, each recipe's medians with (min-max), then the speedup ranges."""
-    print(f"\n{'recipe':<14}{'seed':>5}{'epochs':>7}{'to 98.5%':>9}{'s/epoch':>9}{'time to 98.5%':>15}{'train s':>9}"
-          f"{'test acc':>10}{'others':>8}")  # fmt: skip
+    """The results as text: every run, each recipe's medians (min-max), then the speedup ranges."""
+    print(
+        f"\n{'recipe':<14}{'seed':>5}{'epochs':>7}{'to 98.5%':>9}{'s/epoch':>9}"
+        f"{'time to 98.5%':>15}{'train s':>9}{'test acc':>10}{'others':>8}"
+    )
     for name in ("seeds_recipe", "course_cnn", "course_ann"):
         for r in results[name]["runs"]:
             per_epoch = statistics.mean(r["seconds_per_epoch"])
             to_target = "-" if r["time_to_985_s"] is None else f"{r['time_to_985_s']:.1f}"
-            print(f"{name:<14}{r['seed']:>5}{r['epochs']:>7}{r['epochs_to_985'] or '-':>9}{per_epoch:>9.1f}{to_target:>15}"
-                  f"{r['train_seconds']:>9.1f}{r['test_accuracy']:>10.2%}{r['other_cores']:>8.2f}"
-                  + ("  UNDER LOAD" if r["under_load"] else ""))  # fmt: skip
+            loaded = "  UNDER LOAD" if r["under_load"] else ""
+            print(
+                f"{name:<14}{r['seed']:>5}{r['epochs']:>7}{r['epochs_to_985'] or '-':>9}"
+                f"{per_epoch:>9.1f}{to_target:>15}{r['train_seconds']:>9.1f}"
+                f"{r['test_accuracy']:>10.2%}{r['other_cores']:>8.2f}{loaded}"
+            )
     print(
-        f"\n{'recipe':<14}{'runs':>5}{'time to 98.5% (s)':>24}{'test acc':>24}{'train s':>22}{'peak RSS':>10}"
+        f"\n{'recipe':<14}{'runs':>5}{'time to 98.5% (s)':>24}{'test acc':>24}{'train s':>22}"
+        f"{'peak RSS':>10}"
     )
     for name in ("seeds_recipe", "course_cnn", "course_ann"):
         r = results[name]
+        to_target = _range_text(r, "time_to_985_s", ".1f")
+        accuracy = _range_text(r, "test_accuracy", ".4f")
+        seconds = _range_text(r, "train_seconds", ".1f")
         print(
-            f"{name:<14}{len(r['seeds']):>5}{_range_text(r, 'time_to_985_s', '.1f'):>24}{_range_text(r, 'test_accuracy', '.4f'):>24}"
-            f"{_range_text(r, 'train_seconds', '.1f'):>22}{r['peak_rss_mb']:>8.0f}MB"
+            f"{name:<14}{len(r['seeds']):>5}{to_target:>24}{accuracy:>24}{seconds:>22}"
+            f"{r['peak_rss_mb']:>8.0f}MB"
         )
-    for key, label in (("speedup_time_to_985", "time to 98.5%, seeds' recipe / course CNN"),
-                       ("seeds_time_over_cnn_train", "seeds' time to 98.5% / course CNN's whole training")):  # fmt: skip
+    speedups = (
+        ("speedup_time_to_985", "time to 98.5%, seeds' recipe / course CNN"),
+        ("seeds_time_over_cnn_train", "seeds' time to 98.5% / course CNN's whole training"),
+    )
+    for key, label in speedups:
         r = results[key]
         fmt = lambda v: "n/a" if v is None else f"{v:.1f}x"  # noqa: E731
-        print(f"{label}: worst {fmt(r['worst'])} (the headline), median {fmt(r['median'])}, best {fmt(r['best'])}"
-              f" over {r['n_pairs']} seed pairs" + (f", {r['missing']} without a ratio" if r["missing"] else ""))  # fmt: skip
-    print(f"load average before {results['load_before']}, after {results['load_after']}; other processes used at most "
-          f"{results['max_other_cores']:.2f} cores during a run: "
-          + ("UNDER LOAD, do not quote these timings" if results["under_load"] else "quiet"))  # fmt: skip
+        missing = f", {r['missing']} without a ratio" if r["missing"] else ""
+        print(
+            f"{label}: worst {fmt(r['worst'])} (the headline), median {fmt(r['median'])}, "
+            f"best {fmt(r['best'])} over {r['n_pairs']} seed pairs{missing}"
+        )
+    quiet = "UNDER LOAD, do not quote these timings" if results["under_load"] else "quiet"
+    print(
+        f"load average before {results['load_before']}, after {results['load_after']}; "
+        f"other processes used at most {results['max_other_cores']:.2f} cores during a run: {quiet}"
+    )
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -407,7 +432,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     device = torch.device("cpu")  # the laptop case this benchmark is about
     threads = torch.get_num_threads()
-    if args.quick:  # a smoke test: 1 thread never stalls on a busy machine (2 threads can take 10x longer there)
+    # --quick is a smoke test: 1 thread never stalls on a busy machine (2 can take 10x as long).
+    if args.quick:
         torch.set_num_threads(1)
     try:
         return run_all(args, device)
@@ -422,9 +448,12 @@ def run_all(args: argparse.Namespace, device) -> dict[str, Any]:
     from helpers import ANN_RECIPE, CNN_RECIPE, load_splits
 
     load_before = loadavg()
-    print(f"training speed on {machine()['cpu']}, {torch.get_num_threads()} torch threads, "
-          f"{'QUICK' if args.quick else 'full'} run, load average {load_before}", flush=True)  # fmt: skip
-    # --quick checks the machinery, not the numbers: 1 seed per recipe, 1 epoch, the fast-mode subsets.
+    print(
+        f"training speed on {machine()['cpu']}, {torch.get_num_threads()} torch threads, "
+        f"{'QUICK' if args.quick else 'full'} run, load average {load_before}",
+        flush=True,
+    )
+    # --quick checks the machinery, not the numbers: 1 seed per recipe, 1 epoch, fast-mode subsets.
     baseline_seeds, course_seeds = (
         (BASELINE_SEEDS[:1], COURSE_SEEDS[:1]) if args.quick else (BASELINE_SEEDS, COURSE_SEEDS)
     )
