@@ -211,7 +211,7 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # unpickling errors have many types; all mean "not ours"
-        if "Weights only load failed" in str(error):  # never repeat torch's advice to drop the guard
+        if "Unsupported global" in str(error):  # code or objects; torch's advice to drop the guard: never
             raise CheckpointError(
                 f"{path.name} holds objects a checkpoint never holds (refused by weights_only=True)"
             ) from None
