@@ -57,7 +57,8 @@ def describe_bytes(n: int) -> str:
     return f"{n} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
 
 
-DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # EDQUOT: over quota, as full
+# ENOSPC: no space left; EDQUOT: over the user's quota, which is the same to a student.
+DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def is_disk_full(error: BaseException) -> bool:
@@ -136,7 +137,9 @@ def temporary_files(folder: Path) -> dict[Path, str]:
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     """Call `write(file)` on a temporary file beside `path`, then rename it over `path`: readers see old or new."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
+    )
     try:
         os.chmod(
             temporary, 0o666 & ~_umask()

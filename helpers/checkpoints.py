@@ -29,10 +29,14 @@ from .settings import checkpoint_dir
 
 FORMAT = "mnist-course-checkpoint/2"  # /2: "architecture" is a key (class name and fingerprint)
 REQUIRED = ("val_accuracy", "test_accuracy", "train_seconds")
-SPACE_NEEDED = 32 * 10**6  # asked for before training: many times the largest checkpoint (ann.pt, 2 MB)
+SPACE_NEEDED = (
+    32 * 10**6
+)  # asked for before training: many times the largest checkpoint (ann.pt, 2 MB)
 FOLDER_FIX = "set COURSE_CHECKPOINT_DIR to a folder you can write to (`export COURSE_CHECKPOINT_DIR=~/mnist-checkpoints`), then restart Jupyter"
 SPACE_FIX = "free some space on that disk and run the cell again, or " + FOLDER_FIX
-RETRAIN = "Train it again: the notebook that trains it replaces the file, load_or_train keeps it aside"
+RETRAIN = (
+    "Train it again: the notebook that trains it replaces the file, load_or_train keeps it aside"
+)
 
 
 class CheckpointError(RuntimeError):
@@ -173,9 +177,13 @@ def save_checkpoint(path: Path | str, model: nn.Module, metadata: dict[str, Any]
     try:
         with locked(lock_file(path)):
             _remove_temporaries(path)
-            return atomic_write(path, lambda f: torch.save(payload, f))  # removes its own on failure
+            return atomic_write(
+                path, lambda f: torch.save(payload, f)
+            )  # removes its own on failure
     except (OSError, RuntimeError) as error:  # torch reports a full disk as a RuntimeError
-        raise _save_failed(path, _what_failed(path, error, needed)) from None  # not torch's C++ trace
+        raise _save_failed(
+            path, _what_failed(path, error, needed)
+        ) from None  # not torch's C++ trace
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -211,7 +219,9 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # unpickling errors have many types; all mean "not ours"
-        if "Unsupported global" in str(error):  # code or objects; torch's advice to drop the guard: never
+        if "Unsupported global" in str(
+            error
+        ):  # code or objects; torch's advice to drop the guard: never
             raise CheckpointError(
                 f"{path.name} holds objects a checkpoint never holds (refused by weights_only=True)"
             ) from None
@@ -321,7 +331,9 @@ def load_or_train(
                 f"(trained on {metadata.get('device', '?')})."
             )
             return model.to(device), metadata
-    ensure_checkpoint_folder(path.parent)  # before training: a bad folder must not cost a training run
+    ensure_checkpoint_folder(
+        path.parent
+    )  # before training: a bad folder must not cost a training run
     with locked(lock_file(path)):
         if path.is_file():  # unusable: kept aside, nothing overwritten, nothing lost
             reason += f"; kept it as {keep_aside(path).name}"
