@@ -94,15 +94,19 @@ def test_without_source_the_compiled_code_still_tells_forwards_apart():
 def test_a_custom_block_inside_counts(tmp_path):
     module = variant(
         tmp_path,
-        {"MODELS:": "class Block(nn.Module):\n    def forward(self, x):\n        return x\n\n\n"
-        "class Wrapped(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-        "        self.block = Block()\n\n    def forward(self, x):\n        return self.block(x)\n\n\nMODELS:"},
+        {
+            "MODELS:": "class Block(nn.Module):\n    def forward(self, x):\n        return x\n\n\n"
+            "class Wrapped(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.block = Block()\n\n    def forward(self, x):\n        return self.block(x)\n\n\nMODELS:"
+        },
     )
     changed = variant(
         tmp_path,
-        {"MODELS:": "class Block(nn.Module):\n    def forward(self, x):\n        return -x\n\n\n"
-        "class Wrapped(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-        "        self.block = Block()\n\n    def forward(self, x):\n        return self.block(x)\n\n\nMODELS:"},
+        {
+            "MODELS:": "class Block(nn.Module):\n    def forward(self, x):\n        return -x\n\n\n"
+            "class Wrapped(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.block = Block()\n\n    def forward(self, x):\n        return self.block(x)\n\n\nMODELS:"
+        },
         name="changed",
     )
     assert architecture_key(module.Wrapped()) != architecture_key(changed.Wrapped())
@@ -128,7 +132,10 @@ def test_relu_to_tanh_lenet5_never_gets_the_old_weights(tmp_path, monkeypatch, c
     model, _ = load_or_train("cnn", tanh.LeNet5, {}, train, CPU)
     out = capsys.readouterr().out
     assert trained == [1] and isinstance(model.relu1, nn.Tanh)
-    assert "cnn.pt was trained for a different LeNet5 (its layers or forward changed); kept it as cnn." in out
+    assert (
+        "cnn.pt was trained for a different LeNet5 (its layers or forward changed); kept it as cnn."
+        in out
+    )
     assert len(list((tmp_path / "ckpt").glob("cnn.*.old.pt"))) == 1  # the old weights kept aside
     saved = read_checkpoint(tmp_path / "ckpt" / "cnn.pt")["architecture"]
     assert saved == architecture_key(tanh.LeNet5()) != architecture_key(original)
@@ -145,7 +152,9 @@ def class_sources(notebook: str) -> dict[str, str]:
         source = "".join(cell["source"])
         if cell["cell_type"] != "code" or "class " not in source:
             continue
-        lines = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        lines = "\n".join(
+            line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
         for node in ast.parse(lines).body:
             if isinstance(node, ast.ClassDef):
                 found[node.name] = ast.get_source_segment(lines, node)

@@ -273,7 +273,9 @@ UNUSABLE = {
         torch.save(good_payload(), path),
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
     ),
-    "hostile pickle": lambda path: torch.save({"format": FORMAT, "x": Hostile(path.with_name("pwned"))}, path),
+    "hostile pickle": lambda path: torch.save(
+        {"format": FORMAT, "x": Hostile(path.with_name("pwned"))}, path
+    ),
 }
 
 
@@ -284,7 +286,9 @@ def test_unusable_checkpoint_is_a_clear_error_never_a_key_error(checkpoint_folde
         read_checkpoint(checkpoint_folder / "m.pt")
     message = str(caught.value)
     assert message.startswith("m.pt ") and str(checkpoint_folder) in message and "\n" not in message
-    assert "weights_only=False" not in message  # torch's advice to drop the guard is never passed on
+    assert (
+        "weights_only=False" not in message
+    )  # torch's advice to drop the guard is never passed on
     with pytest.raises(CheckpointError):
         load_checkpoint(checkpoint_folder / "m.pt", tiny_build())
     assert not (checkpoint_folder / "pwned").exists()
@@ -306,7 +310,10 @@ def test_unusable_checkpoint_is_kept_aside_and_retrained(checkpoint_folder, caps
 
 def test_checkpoint_metadata_reads_another_notebooks_result_safely(checkpoint_folder, capsys):
     assert checkpoint_metadata("ann") is None
-    assert capsys.readouterr().out == f"No ann.pt in {checkpoint_folder}: run the notebook that trains it first.\n"
+    assert (
+        capsys.readouterr().out
+        == f"No ann.pt in {checkpoint_folder}: run the notebook that trains it first.\n"
+    )
     save_checkpoint(checkpoint_folder / "ann.pt", tiny_build(), META)
     assert checkpoint_metadata("ann") == META and capsys.readouterr().out == ""
     for case in ("truncated", "hostile pickle", "no metadata"):

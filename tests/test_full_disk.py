@@ -91,8 +91,10 @@ def test_full_disk_is_found_before_training(small_disk, monkeypatch):
     with pytest.raises(CheckpointError, match="disk full.*What to do: free some space"):
         ensure_checkpoint_folder()  # what notebooks 02 and 03 call before they train
     check = check_checkpoint_folder()
-    assert not check.ok and "disk full" in check.found and "Verdict: 1 problem" in format_report(
-        [check]
+    assert (
+        not check.ok
+        and "disk full" in check.found
+        and "Verdict: 1 problem" in format_report([check])
     )
 
 
@@ -134,14 +136,20 @@ def unexpected_pos() -> RuntimeError:
         raise NO_SPACE
     except OSError:
         try:
-            raise RuntimeError("[enforce fail at inline_container.cc:671] . unexpected pos 1664 vs 1558")
+            raise RuntimeError(
+                "[enforce fail at inline_container.cc:671] . unexpected pos 1664 vs 1558"
+            )
         except RuntimeError as error:
             return error
 
 
 @pytest.mark.parametrize(
     "error, disk_full",
-    [(unexpected_pos(), True), (NO_SPACE, True), (PermissionError(errno.EACCES, "Permission denied"), False)],
+    [
+        (unexpected_pos(), True),
+        (NO_SPACE, True),
+        (PermissionError(errno.EACCES, "Permission denied"), False),
+    ],
     ids=["torch unexpected pos", "ENOSPC", "permission"],
 )
 def test_a_failed_write_keeps_the_model_and_leaves_nothing_half_written(
@@ -165,14 +173,18 @@ def test_a_failed_write_keeps_the_model_and_leaves_nothing_half_written(
     assert ("disk full" in line) == disk_full and str(folder) in line
     assert not disk_full or "inline_container" not in line
     (kept,) = folder.glob("m.*.old.pt")  # the old one kept aside, untouched
-    assert kept.read_bytes() == before and read_checkpoint(kept)["metadata"]["settings"] == {"old": True}
+    assert kept.read_bytes() == before and read_checkpoint(kept)["metadata"]["settings"] == {
+        "old": True
+    }
     assert only_files(folder) == [kept.name]  # no half m.pt, no temporary
 
 
 # --- the data folder ------------------------------------------------------------------------------
 
 
-def test_data_folder_on_a_full_disk_says_disk_full_not_no_network(small_disk, mirror_copy, monkeypatch):
+def test_data_folder_on_a_full_disk_says_disk_full_not_no_network(
+    small_disk, mirror_copy, monkeypatch
+):
     monkeypatch.setenv("COURSE_DATA_DIR", str(small_disk / "data"))
     monkeypatch.setenv("MNIST_MIRROR", str(mirror_copy))
     with pytest.raises(MnistDataError) as caught:
