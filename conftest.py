@@ -25,7 +25,7 @@ if _workers > 1 and "OMP_NUM_THREADS" not in os.environ:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Run in parallel by default: `-n 2 --dist loadfile` unless -n, --tx or --pdb was given or xdist is off."""
+    """Two workers by default (`-n 2 --dist loadfile`) unless -n, --tx, --pdb is given or no xdist."""
     # Not in addopts: there `-n` breaks `-p no:xdist` ("unrecognized arguments"). This runs before
     # xdist's own pytest_configure (trylast), which starts the workers from these options.
     if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):

@@ -68,7 +68,7 @@ def check_mnist() -> Check:
 
 
 def check_checkpoint_folder() -> Check:
-    """Trained models must be savable: the folder exists or can be created, is writable, and has room."""
+    """Trained models must be savable: the folder exists (or can be made), is writable, has room."""
     from helpers._safe_files import describe_bytes, free_bytes, temporary_files
     from helpers.checkpoints import checkpoint_folder_problem
     from helpers.settings import checkpoint_dir
@@ -82,7 +82,8 @@ def check_checkpoint_folder() -> Check:
     left = temporary_files(folder) if folder.is_dir() else {}
     if left:  # harmless (never loaded), but they take space: say so
         size = describe_bytes(sum(p.stat().st_size for p in left))
-        text += f". Note: {len(left)} temporary file(s) of interrupted saves ({size}), removed by the next save"
+        text += f". Note: {len(left)} temporary file(s) of interrupted saves ({size})"
+        text += ", removed by the next save"
     return Check("checkpoints", True, text)
 
 
@@ -119,9 +120,9 @@ def verdict(checks: list[Check]) -> str:
 
 
 def fill(text: str, indent: str) -> str:
-    """Wrap advice at 100 columns; a `command in backticks` is never broken (at a space or a hyphen)."""
-    # helpers._safe_files.fill does the same, but this report must work before torch (and so helpers)
-    # is installed. A no-break space is not whitespace to textwrap: the command wraps as one word.
+    """Wrap advice at 100 columns; a `command in backticks` never breaks (at a space or hyphen)."""
+    # helpers._safe_files.fill does the same, but this report must work before torch (so helpers) is
+    # installed. A no-break space is not whitespace to textwrap: the command wraps as one word.
     parts = text.split("`")
     protected = "`".join(p.replace(" ", "\u00a0") if i % 2 else p for i, p in enumerate(parts))
     wrapped = textwrap.fill(

@@ -74,7 +74,7 @@ def how_to_get_mnist(raw: Path) -> str:
 
 
 def space_needed(raw: Path) -> int:
-    """Bytes that the archives and extracted files not yet in `raw` will take (plus a temporary copy's room)."""
+    """Bytes the archives and extracted files not yet in `raw` need (plus room for a temporary)."""
     missing = {
         name: size
         for name, size in (ARCHIVE_BYTES | EXTRACTED_BYTES).items()
@@ -144,7 +144,7 @@ def set_aside_broken_files(raw: Path) -> list[str]:
 
 
 def download_failed(raw: Path, broken: list[str], error: Exception) -> str:
-    """The one message a learner needs when copying, downloading or extracting failed: what, and what to do."""
+    """The one message a learner needs when copying, downloading or extracting fails."""
     text = str(error).strip()
     detail = "".join(f"\n  found and set aside: {b}" for b in broken)
     cause = f"\n  (it failed with: {text.splitlines()[-1] if text else type(error).__name__})\n"
@@ -154,7 +154,8 @@ def download_failed(raw: Path, broken: list[str], error: Exception) -> str:
         )
     if mnist_mirror() is not None:  # the archives were copied: extracting them failed
         return (
-            f"MNIST could not be extracted in {raw} from MNIST_MIRROR={mnist_mirror()}.{detail}{cause}"
+            f"MNIST could not be extracted in {raw} from MNIST_MIRROR={mnist_mirror()}."
+            f"{detail}{cause}"
             + fill(f"What to do: check that {raw} can be written, or {FOLDER_FIX}.")
         )
     return (

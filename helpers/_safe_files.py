@@ -1,5 +1,5 @@
-"""Plumbing (a first read can skip it): files that are never half-written, never overwritten by accident,
-folders checked before any work (free space included), and advice whose commands are never wrapped."""
+"""Plumbing (a first read can skip it): files never half-written, never overwritten by accident,
+folders checked before any work (free space included), advice whose commands are never wrapped."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def is_disk_full(error: BaseException) -> bool:
-    """True when `error`, or one it arose from, is "no space left" (torch wraps it in a RuntimeError)."""
+    """True when `error`, or one it arose from, is "no space left" (torch wraps it in another)."""
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, OSError) and seen.errno in DISK_FULL_ERRNOS:
@@ -102,7 +102,7 @@ def locked(lock_file: Path) -> Iterator[None]:
 
 @contextmanager
 def try_locked(lock_file: Path) -> Iterator[bool]:
-    """Like `locked`, without waiting: yields True when the lock was free (and is now held), else False."""
+    """Like `locked`, without waiting: True if the lock was free (and is now held), else False."""
     if fcntl is None:  # no locks to ask (Windows): assume someone may hold it
         yield False
         return
@@ -126,8 +126,8 @@ TEMP_SUFFIX = ".tmp"  # atomic_write's temporary files are .<name>.<random>.tmp 
 
 
 def temporary_files(folder: Path) -> dict[Path, str]:
-    """Temporary files of atomic_write in `folder` (left there when a save was killed) -> the file each was for."""
-    # mkstemp's random part has no dot, so the name it was for is everything before the last two dots.
+    """atomic_write's temporary files in `folder` (killed saves leave them) -> each one's file."""
+    # mkstemp's random part has no dot: the name it was for is all before the last two dots.
     return {
         temporary: temporary.name[1:].rsplit(".", 2)[0]
         for temporary in folder.glob(f".*.*{TEMP_SUFFIX}")

@@ -51,8 +51,8 @@ class CheckpointSaveError(CheckpointError):
 
 
 def _code_tree(function: Callable) -> str:
-    """`function`'s syntax tree without docstrings (comments never reach it); its bytecode when no source."""
-    try:  # works for classes defined in a notebook too: IPython keeps each cell's source in linecache
+    """`function`'s syntax tree without docstrings (comments never reach it); else its bytecode."""
+    try:  # works in a notebook too: IPython keeps each cell's source in linecache
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
         code = function.__code__
@@ -65,7 +65,7 @@ def _code_tree(function: Callable) -> str:
 
 
 def _own_code(model: nn.Module) -> list[str]:
-    """The code of every method of the model's own classes (the network and custom blocks, not torch's)."""
+    """The code of each method of the model's own classes (network, custom blocks; not torch's)."""
     classes = {
         klass
         for module in model.modules()
@@ -81,9 +81,9 @@ def _own_code(model: nn.Module) -> list[str]:
 
 
 def architecture_key(model: nn.Module) -> str:
-    """'LeNet5:3f2a9c1e0b4d': the class name and a fingerprint of its layers, weight shapes and code."""
+    """'LeNet5:3f2a9c1e0b4d': the class name and a fingerprint of its layers, shapes and code."""
     shapes = [f"{name} {tuple(tensor.shape)}" for name, tensor in model.state_dict().items()]
-    # repr shows every layer, activations included (ReLU vs Tanh); the code catches a changed forward.
+    # repr shows every layer, activations too (ReLU vs Tanh); the code shows a changed forward.
     text = "\n".join([type(model).__name__, repr(model), *shapes, *_own_code(model)])
     return f"{type(model).__name__}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
@@ -102,7 +102,7 @@ def lock_file(path: Path) -> Path:
 
 
 def checkpoint_folder_problem(folder: Path, needed: int = SPACE_NEEDED) -> tuple[str, str] | None:
-    """What stops saving in `folder` (not writable, disk full) and what to do, or None; it only looks."""
+    """What stops saving in `folder` (not writable, disk full) and the fix, or None; only looks."""
     problem = folder_problem(folder)
     if problem:
         return problem, FOLDER_FIX
@@ -126,7 +126,7 @@ def ensure_checkpoint_folder(folder: Path | None = None, needed: int = SPACE_NEE
 
 
 def _remove_temporaries(path: Path) -> None:
-    """Delete temporary files that killed saves left in `path`'s folder; the caller holds `path`'s lock."""
+    """Delete temporary files that killed saves left beside `path`; caller holds its lock."""
     for temporary, target in temporary_files(path.parent).items():
         if target == path.name:  # its writers wait for the lock we hold: nobody is writing it
             temporary.unlink(missing_ok=True)
@@ -141,7 +141,7 @@ def _remove_temporaries(path: Path) -> None:
 
 
 def _save_failed(path: Path, what: str) -> CheckpointSaveError:
-    """The one-line error for a failed save: what happened, where, and how to save the model later."""
+    """The one-line error of a failed save: what happened, where, how to save the model later."""
     return CheckpointSaveError(
         f"Could not save {path.name}: {what}. The trained model is still in memory: once there is "
         f'room (or the folder is fixed), run save_checkpoint("{path}", model, metadata) with it.'
@@ -157,7 +157,7 @@ def _what_failed(path: Path, error: BaseException, needed: int) -> str:
 
 
 def save_checkpoint(path: Path | str, model: nn.Module, metadata: dict[str, Any]) -> Path:
-    """Write the weights, architecture key and metadata (val_accuracy, test_accuracy, train_seconds) atomically."""
+    """Write weights, architecture key and metadata (accuracies, train_seconds) atomically."""
     missing = [key for key in REQUIRED if key not in metadata]
     if missing:
         raise ValueError(f"checkpoint metadata needs {', '.join(map(repr, missing))}")
@@ -213,7 +213,7 @@ def _payload_problem(payload: Any) -> str | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    """The checkpoint's contents, checked; CheckpointError says what is wrong (the caller says what to do)."""
+    """The checkpoint's contents, checked; CheckpointError says what is wrong, not the fix."""
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}")
     try:
@@ -235,7 +235,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _advised(path: Path, error: CheckpointError) -> CheckpointError:
-    """The error as read_checkpoint and load_checkpoint raise it: what is wrong, where, what to do."""
+    """The error read_checkpoint and load_checkpoint raise: what is wrong, where, what to do."""
     if not path.is_file():
         return CheckpointError(
             f"No checkpoint at {path}. Run the notebook that trains it, or use load_or_train."
@@ -244,7 +244,7 @@ def _advised(path: Path, error: CheckpointError) -> CheckpointError:
 
 
 def read_checkpoint(path: Path | str) -> dict[str, Any]:
-    """The checkpoint's contents (weights on the CPU, architecture key, metadata), without touching any model."""
+    """The checkpoint's contents (CPU weights, architecture key, metadata); no model touched."""
     try:
         return _read(Path(path))
     except CheckpointError as error:
@@ -252,7 +252,7 @@ def read_checkpoint(path: Path | str) -> dict[str, Any]:
 
 
 def checkpoint_metadata(name: str) -> dict[str, Any] | None:
-    """The metadata saved with checkpoint `name` (e.g. notebook 02's "ann"), or None and a one-line note."""
+    """The metadata saved with checkpoint `name` (e.g. 02's "ann"), or None and a one-line note."""
     path = checkpoint_path(name)
     if not path.is_file():
         print(f"No {path.name} in {path.parent}: run the notebook that trains it first.")
@@ -265,14 +265,15 @@ def checkpoint_metadata(name: str) -> dict[str, Any] | None:
 
 
 def _load_weights(path: Path, payload: dict[str, Any], model: nn.Module) -> None:
-    """Put the payload's weights into `model`; CheckpointError when they were trained for another network."""
+    """Put the payload's weights into `model`; CheckpointError when trained for another network."""
     saved, wanted = payload["architecture"], architecture_key(model)
     saved_class, wanted_class = saved.split(":")[0], type(model).__name__
     if saved_class != wanted_class:
         raise CheckpointError(f"{path.name} holds a {saved_class}, not a {wanted_class}")
     if saved != wanted:
         raise CheckpointError(
-            f"{path.name} was trained for a different {wanted_class} (its layers or forward changed)"
+            f"{path.name} was trained for a different {wanted_class} "
+            "(its layers or forward changed)"
         )
     try:
         model.load_state_dict(payload["state_dict"])
@@ -298,7 +299,7 @@ Trained = tuple[nn.Module, dict[str, Any]]  # a model and its metadata
 
 
 def _matching(path: Path, build: Callable[[], nn.Module], settings: dict[str, Any]) -> Trained:
-    """The checkpoint's model and metadata when it was trained with `settings` for `build()`'s network."""
+    """The checkpoint's model and metadata if trained with `settings` for `build()`'s network."""
     payload = _read(path)  # the metadata first: no model is built until the settings match
     metadata = payload["metadata"]
     if metadata.get("settings") != settings:
@@ -317,7 +318,7 @@ def load_or_train(
     train: Callable[[], Trained],
     device: torch.device,
 ) -> Trained:
-    """Checkpoint `name` loaded into `build()` if it holds that network trained with `settings`; else `train()`'s model, saved."""
+    """Checkpoint `name` in `build()` if it holds that network trained so; else `train()`, saved."""
     path = checkpoint_path(name)
     reason = f"no {path.name} yet"  # the line printed says why it trains
     if path.is_file():

@@ -13,9 +13,9 @@ from helpers.checkpoints import (
     architecture_key,
     checkpoint_metadata,
     checkpoint_path,
-    lock_file,
     load_checkpoint,
     load_or_train,
+    lock_file,
     read_checkpoint,
     save_checkpoint,
 )
