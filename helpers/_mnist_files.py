@@ -84,9 +84,9 @@ def space_needed(raw: Path) -> int:
 
 
 def disk_full(raw: Path) -> str:
-    """'the disk holding <raw> is full: <free> free, MNIST needs <needed> more'."""
+    """'disk full (the disk holding <raw> has <free> free, MNIST needs <needed> more)'."""
     free, needed = describe_bytes(free_bytes(raw)), describe_bytes(space_needed(raw))
-    return f"disk full: the disk holding {raw} has {free} free, MNIST needs {needed} more"
+    return f"disk full (the disk holding {raw} has {free} free, MNIST needs {needed} more)"
 
 
 def archive_problems(folder: Path) -> dict[str, str]:

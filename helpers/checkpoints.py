@@ -144,7 +144,8 @@ def _save_failed(path: Path, what: str) -> CheckpointSaveError:
     """The one-line error of a failed save: what happened, where, how to save the model later."""
     return CheckpointSaveError(
         f"Could not save {path.name}: {what}. The trained model is still in memory: once there is "
-        f'room (or the folder is fixed), run save_checkpoint("{path}", model, metadata) with it.'
+        f'room (or the folder is fixed), save it with save_checkpoint("{path}", model, metadata), '
+        "naming your model and its metadata."
     )
 
 
