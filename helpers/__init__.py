@@ -15,7 +15,14 @@ from .analysis import (
     project_2d,
     strongest_inputs,
 )
-from .checkpoints import checkpoint_path, save_checkpoint
+from .checkpoints import (
+    CheckpointError,
+    architecture_key,
+    checkpoint_metadata,
+    checkpoint_path,
+    ensure_checkpoint_folder,
+    save_checkpoint,
+)
 from .compare import compare, repeat
 from .data import (
     MEAN,
