@@ -50,12 +50,13 @@ ex1 = Exercise(
     _check_raw_folder,
     hints=[
         "`data_dir()` returns a `pathlib.Path`; `/` joins folder names onto a path.",
-        'raw_folder = data_dir() / "MNIST" / "raw". Its contents: `raw_folder.iterdir()` '
+        'raw_folder = data_folder / "MNIST" / "raw". Its contents: `raw_folder.iterdir()` '
         "(each item is a path; `.name` is its name), but only when `raw_folder.is_dir()`.",
         "raw_files = sorted(p.name for p in raw_folder.iterdir()) if raw_folder.is_dir() else []",
     ],
     solution="""
-        raw_folder = data_dir() / "MNIST" / "raw"
+        data_folder = data_dir()
+        raw_folder = data_folder / "MNIST" / "raw"
         raw_files = sorted(p.name for p in raw_folder.iterdir()) if raw_folder.is_dir() else []
         print(raw_folder)
         print(raw_files or "not there yet: notebook 01 creates it")
@@ -103,7 +104,7 @@ ex2 = Exercise(
     solution="""
         ones = torch.ones(2, 3, device=device)
         total = ones.sum().item()
-        print(ones.device, total)
+        print("a tensor:", torch.is_tensor(ones), "| total:", total)
     """,
     why="Tensors live on a device, and PyTorch computes where they are: the sum is computed on "
     "`device`, then `.item()` copies the one number back to Python. A network and its inputs "
