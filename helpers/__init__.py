@@ -36,7 +36,16 @@ from .data import (
     train_val_split,
 )
 from .device import Timer, describe_device, mps_available, pick_device, synchronize
-from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters, multiply_adds
+from .models import (
+    ANN,
+    CompactCNN,
+    LeNet5,
+    TwoConvTwoLinear,
+    TwoLayerNN,
+    build_model,
+    count_parameters,
+    multiply_adds,
+)
 from .recipes import (
     ANN_RECIPE,
     CNN_RECIPE,

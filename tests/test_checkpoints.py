@@ -501,6 +501,7 @@ def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_pat
     from dataclasses import replace
 
     from helpers.data import Splits
+    from helpers.models import LeNet5
     from helpers.recipes import CNN_RECIPE, load_or_train_recipe, train_recipe
 
     monkeypatch.setenv("COURSE_FAST", "1")
@@ -509,11 +510,12 @@ def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_pat
     splits = Splits(x[:200], y[:200], x[200:250], y[200:250], x[250:], y[250:])
     recipe = replace(CNN_RECIPE, epochs=1)
 
-    in_03, _ = train_recipe(recipe, CPU, splits, verbose=False)
+    in_03, _ = train_recipe(LeNet5, recipe, CPU, splits, verbose=False)
     torch.rand(1000)  # whatever ran before in the notebook must not matter
-    in_05, meta = load_or_train_recipe("cnn", recipe, CPU, splits)  # empty folder: trained now
+    # empty folder: trained now
+    in_05, meta = load_or_train_recipe("cnn", LeNet5, recipe, CPU, splits)
     in_06, _ = load_or_train_recipe(
-        "cnn", recipe, CPU, splits
+        "cnn", LeNet5, recipe, CPU, splits
     )  # loaded from the checkpoint 05 saved
     assert same_weights(in_03, in_05) and same_weights(in_03, in_06)
     assert meta["settings"] == recipe.settings()

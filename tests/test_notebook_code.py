@@ -23,10 +23,16 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 IN_SIGHT = {
     "02_ann_baseline.ipynb": [
         (models, "ANN"),
+        (models, "TwoLayerNN"),
         (training, "train_one_epoch"),
         (training, "evaluate"),
     ],
-    "03_cnn.ipynb": [(models, "CompactCNN"), (models, "LeNet5"), (recipes, "make_optimizer")],
+    "03_cnn.ipynb": [
+        (models, "CompactCNN"),
+        (models, "LeNet5"),
+        (models, "TwoConvTwoLinear"),
+        (recipes, "make_optimizer"),
+    ],
 }
 CASES = [(nb, module, name) for nb, pairs in IN_SIGHT.items() for module, name in pairs]
 
