@@ -98,7 +98,10 @@ def _check_forward_rate(forward_rate: Any) -> str:
     # what each way of timing would give, from the durations the stand-in recorded: the student's
     # timed calls are the last ones, after their warm-up calls
     windows = [seconds[w:] for w in range(WARMUP_CALLS, len(seconds) - 2)]
-    near = lambda values: any(math.isclose(rate, v, rel_tol=0.15) for v in values)
+
+    def near(values: Any) -> bool:
+        return any(math.isclose(rate, v, rel_tol=0.15) for v in values)
+
     fast_windows = [w for w in windows if statistics.median(w) < (FAST + SLOW) / 2]
     if near(n / statistics.median(window) for window in fast_windows):
         return (
@@ -144,7 +147,7 @@ ex1 = Exercise(
     ],
     solution="""
         def forward_rate(net, images, device):
-            net.eval()                           # dropout off, BatchNorm uses its running statistics
+            net.eval()                        # dropout off, BatchNorm uses its running statistics
 
             def forward():
                 with torch.inference_mode():     # no graph kept for a backward pass
@@ -206,7 +209,8 @@ def _check_macs(macs: Any) -> dict[str, int]:
 def _check_sweep(compare: Any) -> pd.DataFrame:
     if not isinstance(compare, pd.DataFrame):
         raise Wrong(
-            f"compare should be the table throughput_sweep returns; you gave {type(compare).__name__}"
+            "compare should be the table throughput_sweep returns; "
+            f"you gave {type(compare).__name__}"
         )
     needed = {"model", "device", "batch_size", "images_per_s", "median_s", "spread_s"}
     if missing := sorted(needed - set(compare.columns)):
@@ -229,7 +233,9 @@ def _check_compact_cnn(macs: Any, compare: Any, answer: Any) -> str:
     table = _check_sweep(compare)
     letter = answer.strip().strip("().").lower() if isinstance(answer, str) else None
     if letter not in COUNT_OPTIONS:
-        raise Wrong(f'answer with one of the letters "a", "b", "c" (in quotes); you wrote {answer!r}')
+        raise Wrong(
+            f'answer with one of the letters "a", "b", "c" (in quotes); you wrote {answer!r}'
+        )
     if letter != "b":
         raise Wrong(f"not ({letter}) {COUNT_OPTIONS[letter]}: {COUNT_EXPLANATIONS[letter]}")
     rows = table[table["batch_size"] == max(SWEEP_BATCHES)].set_index("model")

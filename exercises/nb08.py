@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from helpers.data import MEAN, STD
 from helpers.exercises import Exercise, NotAttempted, Wrong, ____, call, close
 from helpers.settings import REPO_ROOT
 from helpers.training import predict_proba
-from viz.drawing import StrokeError, StrokeFileError, load_drawing, load_drawings, preprocess
+from viz.drawing import Steps, StrokeError, StrokeFileError, load_drawing, load_drawings, preprocess
 
 __all__ = ["____", "ex1", "ex2", "ex3"]
 
@@ -36,11 +36,12 @@ def _corner_reference(boxed: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return field, ((field - MEAN) / STD)[None]
 
 
-def _stored_drawings() -> tuple[dict[str, list], dict[str, int]]:
-    """The course's stored drawings and their labels (a bad file is skipped quietly here)."""
-    with contextlib.redirect_stdout(io.StringIO()):
+@functools.cache
+def _stored_drawings() -> tuple[dict[str, list], dict[str, int], dict[str, Steps]]:
+    """The course's stored drawings, their labels and preprocessing (0.2 s each: done once)."""
+    with contextlib.redirect_stdout(io.StringIO()):  # a bad file is skipped quietly here
         drawings, labels, _ = load_drawings(HANDWRITING)
-    return drawings, labels
+    return drawings, labels, {name: preprocess(strokes) for name, strokes in drawings.items()}
 
 
 def _read(model: nn.Module, inputs: torch.Tensor) -> list[int]:
@@ -60,9 +61,10 @@ def _check_corner_input(corner_input: Any, model: Any) -> str:
     if not callable(corner_input):
         raise Wrong(f"corner_input should be a function; you gave {type(corner_input).__name__}")
     if not isinstance(model, nn.Module):
-        raise Wrong(f"pass the course CNN `model` as the second argument, not {type(model).__name__}")
-    drawings, labels = _stored_drawings()
-    steps = {name: preprocess(strokes) for name, strokes in drawings.items()}  # 0.2 s each
+        raise Wrong(
+            f"pass the course CNN `model` as the second argument, not {type(model).__name__}"
+        )
+    drawings, labels, steps = _stored_drawings()
     for name in TRIED_ON:  # the student's function on two of them: a small 6 and a large 3
         out = call(corner_input, drawings[name])
         if not isinstance(out, torch.Tensor):
@@ -154,7 +156,7 @@ class SizeReader(nn.Module):
 
 
 def _size_images() -> tuple[torch.Tensor, torch.Tensor]:
-    """Centred ink squares from 6 to 27 px tall on blank paper, labelled as SizeReader reads them."""
+    """Centred ink squares, 6 to 27 px tall, on blank paper; labelled as SizeReader reads them."""
     images = torch.full((22, 1, 28, 28), float(BLANK))
     for i, side in enumerate(range(6, 28)):
         top = (28 - side) // 2
@@ -163,13 +165,11 @@ def _size_images() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _shrunk(images: torch.Tensor, scale: float, fill: float) -> torch.Tensor:
-    return TF.affine(
-        images, angle=0.0, translate=[0, 0], scale=scale, shear=[0.0, 0.0], fill=fill
-    )
+    return TF.affine(images, angle=0.0, translate=[0, 0], scale=scale, shear=[0.0, 0.0], fill=fill)
 
 
 def _numbers(value: Any) -> list[float] | None:
-    """A list of floats from a list/tuple of numbers (or 0-dim tensors) or a 1-d tensor; else None."""
+    """Floats from a list or tuple of numbers (or of 0-dim tensors), or a 1-d tensor; else None."""
     if isinstance(value, torch.Tensor):
         value = value.flatten().tolist() if value.dim() <= 1 else None
     if not isinstance(value, (list, tuple)):
@@ -192,7 +192,10 @@ def _check_size_curve(size_curve: Any, covered: Any) -> str:
     if len(accs) != len(SIZES):
         raise Wrong(f"size_curve returns {len(accs)} accuracies; expected one per factor in SIZES")
     shown = [batch for batch in net.seen if batch.shape == images.shape]
-    same = lambda a, b: torch.allclose(a, b, atol=1e-4)
+
+    def same(a: torch.Tensor, b: torch.Tensor) -> bool:
+        return torch.allclose(a, b, atol=1e-4)
+
     expected = []
     for f in SIZES:
         right = _shrunk(images, f, float(BLANK))
@@ -220,7 +223,9 @@ def _check_size_curve(size_curve: Any, covered: Any) -> str:
         )
     picked = _numbers(sorted(covered) if isinstance(covered, (set, frozenset)) else covered)
     if picked is None:
-        raise Wrong(f"covered should be a list of factors from SIZES, e.g. [1.0]; you gave {covered!r}")
+        raise Wrong(
+            f"covered should be a list of factors from SIZES, e.g. [1.0]; you gave {covered!r}"
+        )
     inside = {f for f in SIZES if SCALE[0] <= f <= SCALE[1]}
     if not set(picked) <= set(SIZES):
         raise Wrong(f"covered should hold factors from SIZES {list(SIZES)}; you gave {picked}")
@@ -314,11 +319,13 @@ def _saved(save_digit: Any, strokes: list, label: int, folder: Path) -> tuple[Pa
 
 
 def _check_save_digit(save_digit: Any, my_strokes: Any, my_label: Any, my_folder: Any) -> str:
-    """Exercise 3: `save_digit(strokes, label, folder)` writes a stroke file; the student's digit."""
+    """Exercise 3: `save_digit(strokes, label, folder)` writes a stroke file; then the student's."""
     if not callable(save_digit):
         raise Wrong(f"save_digit should be a function; you gave {type(save_digit).__name__}")
     if isinstance(my_label, bool) or not isinstance(my_label, int) or not 0 <= my_label <= 9:
-        raise Wrong(f"my_label should be the digit you drew, a whole number 0-9; you gave {my_label!r}")
+        raise Wrong(
+            f"my_label should be the digit you drew, a whole number 0-9; you gave {my_label!r}"
+        )
     if not isinstance(my_folder, (str, Path)) or not str(my_folder):
         raise Wrong(f"my_folder should be a folder's path (a Path or str); you gave {my_folder!r}")
     if Path(my_folder).resolve().is_relative_to(REPO_ROOT.resolve()):
@@ -344,7 +351,9 @@ def _check_save_digit(save_digit: Any, my_strokes: Any, my_label: Any, my_folder
     try:
         preprocess(my_strokes)
     except StrokeError as error:
-        raise Wrong(f"your drawing cannot be read ({error}): Clear the pad and draw again") from None
+        raise Wrong(
+            f"your drawing cannot be read ({error}): Clear the pad and draw again"
+        ) from None
     path, n_strokes = _saved(save_digit, my_strokes, my_label, my_folder)
     return (
         f"saved your {my_label} to {path}; load_drawing reads it back: label {my_label}, "
