@@ -240,13 +240,14 @@ def _check_compact_cnn(macs: Any, compare: Any, answer: Any) -> str:
         raise Wrong(f"not ({letter}) {COUNT_OPTIONS[letter]}: {COUNT_EXPLANATIONS[letter]}")
     rows = table[table["batch_size"] == max(SWEEP_BATCHES)].set_index("model")
     measured = ", ".join(
-        f"{m} {rows.loc[m, 'images_per_s'] * counts[m] / 1e9:.2f} G "
+        f"{m} {rows.loc[m, 'images_per_s']:,.0f} images/s = "
+        f"{rows.loc[m, 'images_per_s'] * counts[m] / 1e9:.2f} G "
         f"(±{rows.loc[m, 'spread_s'] / rows.loc[m, 'median_s'] / 2:.0%})"
         for m in MODEL_NAMES
     )
     return (
         f"if the count set the time, these would be equal. Your run, batch {max(SWEEP_BATCHES)}, "
-        f"forward multiply-adds per second of training (± half the repeats' spread): {measured}; "
+        f"training rate = forward multiply-adds per second (± half the repeats' spread): {measured}; "
         "only differences beyond the spread say the count missed something."
     )
 
