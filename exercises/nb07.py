@@ -247,7 +247,8 @@ def _check_compact_cnn(macs: Any, compare: Any, answer: Any) -> str:
     )
     return (
         f"if the count set the time, these would be equal. Your run, batch {max(SWEEP_BATCHES)}, "
-        f"training rate = forward multiply-adds per second (± half the repeats' spread): {measured}; "
+        "training rate = forward multiply-adds per second (± half the repeats' spread): "
+        f"{measured}; "
         "only differences beyond the spread say the count missed something."
     )
 
@@ -310,7 +311,7 @@ def _check_median(times_ms: Any, mean_ms: Any, median_ms: Any) -> str:
     if slow != [SLOW_TIMED_CALL]:
         where = ", ".join(str(i + 1) for i in slow)
         raise Wrong(
-            f"timed call(s) {where} are slow; the exercise asks for the 4th only (the 2 warm-up "
+            f"the slow timed call is number {where}; the exercise asks for the 4th (the 2 warm-up "
             "calls are not in times_ms: the 4th timed call is the 6th call in all)"
         )
     for name, value, right, other in (
