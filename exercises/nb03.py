@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from helpers.exercises import Exercise, Wrong, ____
+from exercises.checking import Exercise, Wrong, ____
 
 __all__ = ["____", "ex1"]
 

@@ -13,8 +13,8 @@ import torch
 from torch import nn
 from torchvision.transforms.v2 import functional as TF
 
+from exercises.checking import Exercise, NotAttempted, Wrong, ____, call, close
 from helpers.data import MEAN, STD
-from helpers.exercises import Exercise, NotAttempted, Wrong, ____, call, close
 from helpers.settings import REPO_ROOT
 from helpers.training import predict_proba
 from viz.drawing import Steps, StrokeError, StrokeFileError, load_drawing, load_drawings, preprocess
