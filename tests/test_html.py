@@ -5,6 +5,7 @@ previous and next notebook, carry the notebook's title; the index lists the syll
 """
 
 import json
+import html
 import re
 import subprocess
 import sys
@@ -219,7 +220,7 @@ def test_the_course_index_holds_the_syllabus_and_the_times(course_html):
     index = (course_html / "index.html").read_text(encoding="utf-8")
     timings = full_run_seconds(TIMINGS)
     for entry in syllabus():
-        assert f'<a href="{entry.path.stem}.html">{entry.name}</a>' in index
+        assert f'<a href="{entry.path.stem}.html">{html.escape(entry.name)}</a>' in index
         assert len(entry.learn) >= 3, entry.path.name  # every notebook says what you will learn
         row = index.split(f'href="{entry.path.stem}.html"')[1].split("</tr>")[0]
         assert row.count("<li>") == len(entry.learn)
