@@ -4,8 +4,8 @@ Pages keep their outputs, draw progress bars without widgets and formulas as Mat
 previous and next notebook, carry the notebook's title; the index lists the syllabus with times.
 """
 
-import json
 import html
+import json
 import re
 import subprocess
 import sys
