@@ -355,8 +355,9 @@ def course_recipe(recipe, seed: int, device, splits) -> dict[str, Any]:
     """A course recipe with seed `seed`, trained by the same call the notebooks make."""
     from helpers import build_model, train_recipe
 
-    _, metadata = train_recipe(lambda: build_model(recipe.model), replace(recipe, seed=seed),
-                               device, splits, verbose=False)
+    _, metadata = train_recipe(
+        lambda: build_model(recipe.model), replace(recipe, seed=seed), device, splits, verbose=False
+    )
     history, test_accuracy = metadata["history"], metadata["test_accuracy"]
     for i, (acc, sec) in enumerate(zip(history["val_acc"], history["seconds"]), 1):
         print(
