@@ -12,7 +12,8 @@ WORKERS = (
     2  # CI has 2 cores; each worker runs whole files (--dist loadfile), so a notebook stays on one
 )
 
-# Unset or empty (`COURSE_FAST= uv run pytest`) both mean fast; any other value is read strictly by helpers.settings.
+# Unset or empty (`COURSE_FAST= uv run pytest`) both mean fast; any other value is read strictly
+# by helpers.settings.
 if not os.environ.get("COURSE_FAST", "").strip():
     os.environ["COURSE_FAST"] = "1"
 
@@ -25,7 +26,7 @@ if _workers > 1 and "OMP_NUM_THREADS" not in os.environ:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Two workers by default (`-n 2 --dist loadfile`) unless -n, --tx, --pdb is given or no xdist."""
+    """Two workers by default (`-n 2 --dist loadfile`) unless -n, --tx, --pdb given or no xdist."""
     # Not in addopts: there `-n` breaks `-p no:xdist` ("unrecognized arguments"). This runs before
     # xdist's own pytest_configure (trylast), which starts the workers from these options.
     if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):

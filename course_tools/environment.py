@@ -11,16 +11,19 @@ import textwrap
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-# Nothing from torch or helpers is imported here at module level: this module must load (and report a
-# missing torch) in an environment where the course's packages are not installed yet.
+# Nothing from torch or helpers is imported here at module level: this module must load (and
+# report a missing torch) in an environment where the course's packages are not installed yet.
 
 MIN_PYTHON = (3, 11)  # the same as requires-python in pyproject.toml and .python-version
-INSTALL_FIX = "run `uv sync` in the course folder (or `conda env create -f environment.yml`), then restart Jupyter"
+INSTALL_FIX = (
+    "run `uv sync` in the course folder (or `conda env create -f environment.yml`), "
+    "then restart Jupyter"
+)
 
 
 @dataclass(frozen=True)
 class Check:
-    """One line of the report: what was checked, whether it is fine, what was found, and what to do."""
+    """One report line: what was checked, whether it is fine, what was found, and what to do."""
 
     name: str
     ok: bool
@@ -98,7 +101,7 @@ def check_settings() -> Check:
 
 
 def run_checks() -> list[Check]:
-    """Every check, in the order the report shows them (those needing torch only when it is installed)."""
+    """Every check, in report order (those needing torch only when it is installed)."""
     checks = [check_python(), check_package("torch"), check_package("torchvision")]
     if not all(c.ok for c in checks[1:]):
         return (
@@ -137,7 +140,7 @@ def fill(text: str, indent: str) -> str:
 
 
 def format_report(checks: list[Check]) -> str:
-    """The report as text: one line per check, what to do under each problem, the mode, the verdict."""
+    """The report as text: a line per check, the fix under each problem, the mode, the verdict."""
     width = max(len(c.name) for c in checks)
     lines = []
     for c in checks:

@@ -1,5 +1,5 @@
-"""Plumbing (a first read can skip it): the MNIST archives on disk, md5 checks, copying from a local mirror,
-and what loading will find. `load_mnist` in data.py is the part to read."""
+"""Plumbing (a first read can skip it): the MNIST archives on disk, md5 checks, copying from a
+local mirror, and what loading will find. `load_mnist` in data.py is the part to read."""
 
 from __future__ import annotations
 
@@ -39,14 +39,18 @@ EXTRACTED_BYTES = {
     "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
     "t10k-labels-idx1-ubyte": 8 + 10_000,
 }
-# md5 of the extracted idx files (from the verified archives): scrambled or half-written data is never loaded.
+# md5 of the extracted idx files (from the verified archives): scrambled or half-written data is
+# never loaded.
 EXTRACTED_MD5 = {
     "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
     "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
     "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
     "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
 }
-FOLDER_FIX = "set COURSE_DATA_DIR to a folder you can write to (`export COURSE_DATA_DIR=~/mnist-data`), then restart Jupyter"
+FOLDER_FIX = (
+    "set COURSE_DATA_DIR to a folder you can write to (`export COURSE_DATA_DIR=~/mnist-data`), "
+    "then restart Jupyter"
+)
 SPACE_FIX = "free some space on that disk and run the cell again, or " + FOLDER_FIX.replace(
     "you can write to", "on a disk with room"
 )
@@ -63,7 +67,7 @@ def md5sum(path: Path) -> str:
 
 
 def how_to_get_mnist(raw: Path) -> str:
-    """What to do when MNIST is neither on disk nor in a mirror: both fixes, with the four file names."""
+    """What to do when MNIST is on neither disk nor mirror: both fixes, with the four file names."""
     return (
         "either connect to the internet (torchvision then downloads MNIST, about 11 MB), "
         "or put the four archives "
@@ -90,7 +94,7 @@ def disk_full(raw: Path) -> str:
 
 
 def archive_problems(folder: Path) -> dict[str, str]:
-    """Archive name -> "missing" or "corrupted" for each of the four MNIST archives not intact in `folder`."""
+    """Archive name -> "missing" or "corrupted", for each MNIST archive not intact in `folder`."""
     return {
         name: "missing" if not (folder / name).is_file() else "corrupted"
         for name, md5 in ARCHIVES.items()
@@ -166,17 +170,18 @@ def download_failed(raw: Path, broken: list[str], error: Exception) -> str:
 
 @dataclass(frozen=True)
 class DataStatus:
-    """What load_mnist will do, found by looking only: ready or not, what is there, what to do, and a note."""
+    """What load_mnist will do, found by looking only: ready or not, what is there, fix, note."""
 
     ready: bool
-    source: str  # "extracted", "mirror", "archives", "folder" (cannot write), "missing" (download needed)
+    # "extracted", "mirror", "archives", "folder" (cannot write), "missing" (download needed)
+    source: str
     found: str
     fix: str = ""
     note: str = ""
 
 
 def mnist_status(root: Path) -> DataStatus:
-    """Look (no writes, no locks) at the data folder `root` and the mirror: what loading MNIST will do."""
+    """Look (no writes, no locks) at the data folder `root` and the mirror: what load_mnist does."""
     raw, mirror = root / "MNIST" / "raw", mnist_mirror()
     if root.exists() and not root.is_dir():
         return DataStatus(
@@ -185,8 +190,8 @@ def mnist_status(root: Path) -> DataStatus:
     if extracted_intact(raw):
         corrupted = [name for name, what in archive_problems(raw).items() if what == "corrupted"]
         note = (
-            f"{', '.join(corrupted)} in {raw} is corrupted (md5 mismatch) but not needed: the extracted files "
-            "are verified. Delete it, or replace it with an intact copy."
+            f"{', '.join(corrupted)} in {raw} is corrupted (md5 mismatch) but not needed: "
+            "the extracted files are verified. Delete it, or replace it with an intact copy."
             if corrupted
             else ""
         )
@@ -214,8 +219,8 @@ def mnist_status(root: Path) -> DataStatus:
                 False,
                 "mirror",
                 f"MNIST_MIRROR={mirror}: {describe_problems(bad)}",
-                "put intact copies of those archives in the mirror folder (names exactly as shown), "
-                "or unset MNIST_MIRROR to download",
+                "put intact copies of those archives in the mirror folder "
+                "(names exactly as shown), or unset MNIST_MIRROR to download",
             )
         return DataStatus(
             True, "mirror", f"the four archives in MNIST_MIRROR={mirror} are intact (md5 checked)"

@@ -28,7 +28,7 @@ def nearest_existing(folder: Path) -> Path:
 
 
 def folder_problem(folder: Path) -> str | None:
-    """Why files cannot be written in `folder` (or it cannot be created), or None; it leaves nothing behind."""
+    """Why no file can be written in `folder` (or it can't be created), or None; leaves no trace."""
     existing = nearest_existing(folder)
     if not existing.is_dir():
         return f"{existing} is a file, not a folder"
@@ -92,7 +92,7 @@ def fill(text: str, width: int = 100, indent: str = "", subsequent_indent: str =
 
 @contextmanager
 def locked(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `lock_file` (created if missing), so parallel processes take turns."""
+    """Hold an exclusive lock on `lock_file` (created if missing): parallel processes take turns."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_file, "a") as handle:
         if fcntl is not None:
@@ -136,7 +136,7 @@ def temporary_files(folder: Path) -> dict[Path, str]:
 
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Call `write(file)` on a temporary file beside `path`, then rename it over `path`: readers see old or new."""
+    """`write(file)` to a temp file beside `path`, renamed over `path`: readers see old or new."""
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
     )
@@ -156,7 +156,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
 
 
 def keep_aside(path: Path, suffix: str = ".pt") -> Path:
-    """Rename `path` to <stem>.<time>.old<suffix>, never over an existing file; return the new path."""
+    """Rename `path` to <stem>.<time>.old<suffix>, never over an existing file; return that path."""
     stem, stamp = path.name.removesuffix(suffix), datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
     kept, n = path.with_name(f"{stem}.{stamp}.old{suffix}"), 1
     while kept.exists():

@@ -32,7 +32,10 @@ REQUIRED = ("val_accuracy", "test_accuracy", "train_seconds")
 SPACE_NEEDED = (
     32 * 10**6
 )  # asked for before training: many times the largest checkpoint (ann.pt, 2 MB)
-FOLDER_FIX = "set COURSE_CHECKPOINT_DIR to a folder you can write to (`export COURSE_CHECKPOINT_DIR=~/mnist-checkpoints`), then restart Jupyter"
+FOLDER_FIX = (
+    "set COURSE_CHECKPOINT_DIR to a folder you can write to "
+    "(`export COURSE_CHECKPOINT_DIR=~/mnist-checkpoints`), then restart Jupyter"
+)
 SPACE_FIX = "free some space on that disk and run the cell again, or " + FOLDER_FIX
 RETRAIN = (
     "Train it again: the notebook that trains it replaces the file, load_or_train keeps it aside"
@@ -285,7 +288,7 @@ def _load_weights(path: Path, payload: dict[str, Any], model: nn.Module) -> None
 def load_checkpoint(
     path: Path | str, model: nn.Module, device: torch.device | str = "cpu"
 ) -> dict[str, Any]:
-    """Load weights into `model` (moved to `device`) and return the metadata; CheckpointError if unusable."""
+    """Load `model`'s weights (moved to `device`), return metadata; CheckpointError if unusable."""
     path = Path(path)
     try:
         payload = _read(path)

@@ -41,7 +41,7 @@ def raw_dir() -> Path:
 
 
 def load_mnist(train: bool, transform=None) -> MNIST:
-    """The torchvision MNIST split: verified on disk (read-only is fine), else from MNIST_MIRROR or the internet."""
+    """The torchvision MNIST split: verified on disk (may be read-only), else mirror or internet."""
     root, raw = data_dir(), raw_dir()
     status = mnist_files.mnist_status(root)  # the environment check reports exactly this
     if status.note:
@@ -80,7 +80,7 @@ def balanced_indices(labels: torch.Tensor, per_class: int) -> torch.Tensor:
 
 
 def to_tensors(dataset: MNIST) -> Pair:
-    """Images as normalised float32 [N, 1, 28, 28] and labels as int64, straight from the uint8 data."""
+    """Images as normalised float32 [N, 1, 28, 28], labels as int64, from the uint8 data."""
     images = (dataset.data.unsqueeze(1).float() / 255.0 - MEAN) / STD
     return images, dataset.targets.long()
 
@@ -110,7 +110,7 @@ def train_val_split(
 
 
 def random_shift(images: torch.Tensor, max_shift: int, generator: torch.Generator) -> torch.Tensor:
-    """Each image moved by up to `max_shift` pixels down or up and right or left; blank paper fills the gap."""
+    """Each image moved by up to `max_shift` pixels along each axis; blank paper fills the gap."""
     size, n = images.shape[-1], 2 * max_shift + 1
     padded = F.pad(images, [max_shift] * 4, value=BLANK)
     offsets = torch.randint(
@@ -125,7 +125,7 @@ def random_shift(images: torch.Tensor, max_shift: int, generator: torch.Generato
 
 
 class TensorLoader:
-    """Mini-batches sliced from in-memory tensors; reshuffled (and, with `shift`, moved) anew each epoch."""
+    """Mini-batches sliced from in-memory tensors, reshuffled (with `shift`: moved) each epoch."""
 
     def __init__(
         self,
@@ -165,7 +165,7 @@ class TensorLoader:
 
 
 class Splits(NamedTuple):
-    """Normalised image and label tensors of the three splits: train (fit), validation (choose), test (report once)."""
+    """Normalised images and labels: train (fit), validation (choose), test (report once)."""
 
     train_x: torch.Tensor
     train_y: torch.Tensor
@@ -176,7 +176,7 @@ class Splits(NamedTuple):
 
 
 def load_splits() -> Splits:
-    """55,000 train / 5,000 validation (seeded split of the training set) and 10,000 test images; fast: subsets."""
+    """55,000 train / 5,000 validation (seeded split of train) / 10,000 test; fast mode: subsets."""
     images, labels = to_tensors(load_mnist(train=True))
     (train_x, train_y), (val_x, val_y) = train_val_split(
         images, labels, VAL_SIZE / len(labels), SEED
@@ -184,7 +184,8 @@ def load_splits() -> Splits:
     test_x, test_y = to_tensors(load_mnist(train=False))
     if not fast_mode():
         return Splits(train_x, train_y, val_x, val_y, test_x, test_y)
-    # Fast mode: the first images of each digit of each split (so each is a subset of its full split).
+    # Fast mode: the first images of each digit of each split (so each is a subset of its full
+    # split).
     train, val, test = (
         balanced_indices(y, n)
         for y, n in (

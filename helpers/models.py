@@ -156,7 +156,7 @@ def count_parameters(model: nn.Module) -> int:
 
 
 def multiply_adds(model: nn.Module) -> int:
-    """Forward multiply-adds for one 28x28 image, counted by hooks on the Conv2d and Linear layers."""
+    """Forward multiply-adds for one 28x28 image, counted by hooks on Conv2d and Linear layers."""
     total = 0
 
     def count(module: nn.Module, inputs: object, output: torch.Tensor) -> None:

@@ -1,5 +1,5 @@
-"""The architecture key: the same code gives the same key (notebook or helpers, comments aside); any change
-to layers, widths or forward gives another, and such a checkpoint never loads."""
+"""The architecture key: the same code gives the same key (notebook or helpers, comments aside);
+any change to layers, widths or forward gives another, and such a checkpoint never loads."""
 
 import ast
 import importlib.util
@@ -29,7 +29,7 @@ SOURCE = inspect.getsource(models)
 
 
 def variant(tmp_path, changes: dict[str, str], name: str = "variant"):
-    """helpers/models.py with `changes` made from LeNet5 on, imported from a file of its own (with source)."""
+    """helpers/models.py with `changes` from LeNet5 on, imported from its own file (with source)."""
     before, lenet = SOURCE.split("class LeNet5", 1)
     for old, new in changes.items():
         assert old in lenet, old
@@ -80,7 +80,8 @@ def test_without_source_the_compiled_code_still_tells_forwards_apart():
         namespace = {"nn": nn}
         exec(  # exec'd code has no source file: the key falls back to the bytecode
             "class Net(nn.Module):\n"
-            "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 2)\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(2, 2)\n"
             f"    def forward(self, x):\n        return {body}\n",
             namespace,
         )
@@ -97,7 +98,8 @@ def test_a_custom_block_inside_counts(tmp_path):
         {
             "MODELS:": "class Block(nn.Module):\n    def forward(self, x):\n        return x\n\n\n"
             "class Wrapped(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.block = Block()\n\n    def forward(self, x):\n        return self.block(x)\n\n\nMODELS:"
+            "        self.block = Block()\n\n    def forward(self, x):\n"
+            "        return self.block(x)\n\n\nMODELS:"
         },
     )
     changed = variant(
@@ -105,7 +107,8 @@ def test_a_custom_block_inside_counts(tmp_path):
         {
             "MODELS:": "class Block(nn.Module):\n    def forward(self, x):\n        return -x\n\n\n"
             "class Wrapped(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.block = Block()\n\n    def forward(self, x):\n        return self.block(x)\n\n\nMODELS:"
+            "        self.block = Block()\n\n    def forward(self, x):\n"
+            "        return self.block(x)\n\n\nMODELS:"
         },
         name="changed",
     )
@@ -113,7 +116,7 @@ def test_a_custom_block_inside_counts(tmp_path):
 
 
 def test_relu_to_tanh_lenet5_never_gets_the_old_weights(tmp_path, monkeypatch, capsys):
-    """Issue 22 item 2: the shape-preserving edit ReLU -> Tanh in 03's LeNet5 must retrain, never load."""
+    """Issue 22 item 2: the shape-preserving ReLU -> Tanh in 03's LeNet5 retrains, never loads."""
     monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(tmp_path / "ckpt"))
     monkeypatch.setenv("COURSE_FAST", "0")
     tanh = variant(tmp_path, RELU_TO_TANH)
@@ -145,7 +148,7 @@ def test_relu_to_tanh_lenet5_never_gets_the_old_weights(tmp_path, monkeypatch, c
 
 
 def class_sources(notebook: str) -> dict[str, str]:
-    """The source of each top-level class in the notebook's code cells, comments and layout as written."""
+    """The source of each top-level class in the notebook's code cells, comments and layout kept."""
     cells = json.loads((REPO_ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
     found = {}
     for cell in cells:
@@ -162,8 +165,8 @@ def class_sources(notebook: str) -> dict[str, str]:
 
 
 def test_notebook_classes_defined_in_a_kernel_get_the_helpers_keys():
-    """In a real Jupyter kernel, where cells have no file, the notebook's ANN, CompactCNN and LeNet5 get
-    the same keys as the helpers' classes (the syntax-tree test keeps their code equal)."""
+    """In a real Jupyter kernel, where cells have no file, the notebook's ANN, CompactCNN and LeNet5
+    get the same keys as the helpers' classes (the syntax-tree test keeps their code equal)."""
     sources = class_sources("02_ann_baseline.ipynb") | class_sources("03_cnn.ipynb")
     names = ["ANN", "CompactCNN", "LeNet5"]
     notebook = nbformat.v4.new_notebook()

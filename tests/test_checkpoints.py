@@ -1,4 +1,4 @@
-"""Checkpoints: round trip, clear errors, never wrong (metadata first), never lost (kept, atomic, locked)."""
+"""Checkpoints: round trip, clear errors, never wrong (metadata first) or lost (safe writes)."""
 
 import multiprocessing
 import os
@@ -48,7 +48,7 @@ def tiny_build() -> nn.Module:
 
 
 def tiny_train(calls: list | None = None):
-    """A fake training run: seeds first, builds a fresh model, takes a few steps; returns (model, metadata)."""
+    """Fake training: seeds, builds a fresh model, takes a few steps; returns (model, metadata)."""
     if calls is not None:
         calls.append(1)
     torch.manual_seed(0)
@@ -497,7 +497,7 @@ def test_concurrent_writers_and_a_reader_never_fail_or_see_a_broken_file(tmp_pat
 
 
 def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_path, monkeypatch):
-    """Notebook 03 trains with train_recipe; 05 and 06 call load_or_train_recipe: the same settings give the same model."""
+    """03 trains with train_recipe, 05 and 06 load_or_train_recipe: same settings, same model."""
     from dataclasses import replace
 
     from helpers.data import Splits

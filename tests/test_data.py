@@ -235,7 +235,7 @@ def test_relative_mirror_is_read_from_the_course_root(monkeypatch, tmp_path):
 
 
 def extraction_in(tmp_path, good_archives, copy=False, archives=False):
-    """A data root whose MNIST/raw holds the four extracted files (symlinks, or copies to damage)."""
+    """A data root whose MNIST/raw holds the four extracted files (symlinks, or copies to break)."""
     import shutil
 
     raw = tmp_path / "data" / "MNIST" / "raw"
@@ -353,7 +353,7 @@ def test_scrambled_extraction_without_archives_is_a_clear_error(
 
 @pytest.mark.parametrize("length", range(1, 60, 3))
 def test_the_data_folder_message_never_breaks_its_command(tmp_path, monkeypatch, length):
-    """Issue 22: the advice wrapped at the hyphen of `~/mnist-data`, so copying the command failed."""
+    """Issue 22: the advice wrapped at the hyphen of `~/mnist-data`, breaking the copied command."""
     (tmp_path / ("d" * length)).write_text(
         ""
     )  # a data "folder" that is a file, at many path lengths
@@ -368,7 +368,10 @@ def test_the_data_folder_message_never_breaks_its_command(tmp_path, monkeypatch,
 def test_fill_keeps_every_command_whole_at_any_width():
     from helpers._safe_files import fill
 
-    text = "What to do: set it (`export COURSE_DATA_DIR=~/mnist-data`), then `uv run pytest -p no:xdist`."
+    text = (
+        "What to do: set it (`export COURSE_DATA_DIR=~/mnist-data`), "
+        "then `uv run pytest -p no:xdist`."
+    )
     for width in range(10, 101):
         lines = fill(text, width).splitlines()
         assert any("`export COURSE_DATA_DIR=~/mnist-data`" in line for line in lines), width

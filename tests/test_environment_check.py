@@ -141,7 +141,8 @@ def test_command_reports_and_sets_exit_status(tmp_path, monkeypatch, capsys):
 
 
 def test_command_reports_a_missing_torch_instead_of_a_traceback(tmp_path):
-    # A Python without the course's packages: `python -I -S` skips site-packages, so torch cannot be found.
+    # A Python without the course's packages: `python -I -S` skips site-packages, so torch cannot
+    # be found.
     result = subprocess.run(
         [sys.executable, "-I", "-S", str(REPO_ROOT / "scripts" / "check_environment.py")],
         cwd=tmp_path,

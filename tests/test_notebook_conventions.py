@@ -61,8 +61,9 @@ def exercise_cells(nb: nbformat.NotebookNode) -> list[tuple[int, int, int]]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_exercises_answer_back(path):
-    """Each exercise: a statement tagged `exercise`, the student's code cell (tagged `exercise`, with a
-    blank), then one `exN.check(...)` call; the notebook's checks are exactly those of exercises/nbNN.py."""
+    """Each exercise: a statement tagged `exercise`, the student's code cell (tagged `exercise`,
+    with a blank), then one `exN.check(...)` call; the notebook's checks are exactly those of
+    exercises/nbNN.py."""
     nb = read(path)
     sections = [
         i
@@ -82,7 +83,8 @@ def test_exercises_answer_back(path):
             and cell.cell_type == "code"
             and "exercise" in cell.metadata.get("tags", [])
         ), (
-            f"{path.name}: exercise cell {statement} must be followed by a code cell tagged `exercise`"
+            f"{path.name}: exercise cell {statement} must be followed by a code cell "
+            "tagged `exercise`"
         )
         assert "____" in cell.source or "..." in cell.source, (
             f"{path.name}: the student's cell {student} must hold a blank (____ or ...) to fill"
@@ -209,8 +211,8 @@ NOTES_MARK = "**Speaker notes.**"
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_speaker_notes_marked_and_short(path):
-    """Speaker notes (slide type `notes`) start with the same mark, are short, and answer no exercise:
-    whatever a student needs is in the body text (student copies drop the notes)."""
+    """Speaker notes (slide type `notes`) start with the same mark, are short, and answer no
+    exercise: whatever a student needs is in the body text (student copies drop the notes)."""
     for i, cell in enumerate(read(path).cells):
         if cell.metadata.get("slideshow", {}).get("slide_type") != "notes":
             continue

@@ -1,4 +1,4 @@
-"""helpers._safe_files: atomic writes, kept files never overwritten, folders checked by looking only."""
+"""helpers._safe_files: atomic writes, kept files never overwritten, folders checked by looking."""
 
 import pytest
 
