@@ -68,20 +68,23 @@ def check_mnist() -> Check:
 
 
 def check_checkpoint_folder() -> Check:
-    """Trained models must be savable: the checkpoint folder exists or can be created, and is writable."""
-    from helpers._safe_files import folder_problem
-    from helpers.checkpoints import FOLDER_FIX
+    """Trained models must be savable: the folder exists (or can be made), is writable, has room."""
+    from helpers._safe_files import describe_bytes, free_bytes, temporary_files
+    from helpers.checkpoints import checkpoint_folder_problem
     from helpers.settings import checkpoint_dir
 
     folder = checkpoint_dir()
-    problem = folder_problem(folder)
-    if problem:
-        return Check("checkpoints", False, problem, FOLDER_FIX)
-    return Check(
-        "checkpoints",
-        True,
-        f"{folder} is writable" if folder.exists() else f"{folder} can be created",
-    )
+    found = checkpoint_folder_problem(folder)
+    if found:
+        return Check("checkpoints", False, *found)
+    state = "is writable" if folder.exists() else "can be created"
+    text = f"{folder} {state} ({describe_bytes(free_bytes(folder))} free)"
+    left = temporary_files(folder) if folder.is_dir() else {}
+    if left:  # harmless (never loaded), but they take space: say so
+        size = describe_bytes(sum(p.stat().st_size for p in left))
+        text += f". Note: {len(left)} temporary file(s) of interrupted saves ({size})"
+        text += ", removed by the next save"
+    return Check("checkpoints", True, text)
 
 
 def check_settings() -> Check:
@@ -116,6 +119,23 @@ def verdict(checks: list[Check]) -> str:
     return f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: {', '.join(problems)}."
 
 
+def fill(text: str, indent: str) -> str:
+    """Wrap advice at 100 columns; a `command in backticks` never breaks (at a space or hyphen)."""
+    # helpers._safe_files.fill does the same, but this report must work before torch (so helpers) is
+    # installed. A no-break space is not whitespace to textwrap: the command wraps as one word.
+    parts = text.split("`")
+    protected = "`".join(p.replace(" ", "\u00a0") if i % 2 else p for i, p in enumerate(parts))
+    wrapped = textwrap.fill(
+        protected,
+        100,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return wrapped.replace("\u00a0", " ")
+
+
 def format_report(checks: list[Check]) -> str:
     """The report as text: one line per check, what to do under each problem, the mode, the verdict."""
     width = max(len(c.name) for c in checks)
@@ -125,14 +145,7 @@ def format_report(checks: list[Check]) -> str:
         if not c.ok:
             # Wrapped, so the advice reads well in a terminal and in a notebook output.
             indent = " " * (8 + 1 + width + 2)
-            lines.append(
-                textwrap.fill(
-                    "what to do: " + c.fix,
-                    100,
-                    initial_indent=indent,
-                    subsequent_indent=indent + "  ",
-                )
-            )
+            lines.append(fill("what to do: " + c.fix, indent))
     lines.append("")
     lines.append("Verdict: " + verdict(checks))
     return "\n".join(lines)

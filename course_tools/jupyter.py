@@ -1,4 +1,5 @@
-"""JupyterLab and a headless Chromium for the browser tests and the slide-fit tool: find, start, stop.
+"""JupyterLab and a headless Chromium for the browser tests and the slide-fit tool: find, start,
+stop.
 
 with running_lab(tmp) as (base, token), sync_playwright() as p:
     page = launch(p, find_browser()).new_page()
@@ -33,7 +34,9 @@ START_S = 120  # bounded waits: generous, for a busy 2-core machine
 
 
 def playwright_browsers() -> list[str]:
-    """Chromium executables that `playwright install chromium` put in its cache folder, newest first."""
+    """Chromium executables that `playwright install chromium` put in its cache folder, newest
+    first.
+    """
     roots = [
         os.environ.get("PLAYWRIGHT_BROWSERS_PATH", ""),
         "~/.cache/ms-playwright",
@@ -54,7 +57,9 @@ def playwright_browsers() -> list[str]:
 
 
 def find_browser() -> str | None:
-    """The path of a Chromium or Chrome to drive: CHROME_PATH, then the PATH, usual places, Playwright's cache."""
+    """The path of a Chromium or Chrome to drive: CHROME_PATH, then the PATH, usual places,
+    Playwright's cache.
+    """
     candidates = [
         os.environ.get("CHROME_PATH", "").strip(),
         *(shutil.which(name) for name in BROWSER_NAMES),
@@ -72,7 +77,9 @@ def free_port() -> int:
 
 
 def write_lab_settings(settings_dir: Path) -> None:
-    """User settings for this run only: no autosave (the notebooks on disk stay as committed), no news toast."""
+    """User settings for this run only: no autosave (the notebooks on disk stay as committed), no
+    news toast.
+    """
     for plugin, values in (
         ("docmanager-extension/plugin", {"autosave": False}),
         ("apputils-extension/notification", {"fetchNews": "false", "checkForUpdates": False}),
@@ -83,7 +90,9 @@ def write_lab_settings(settings_dir: Path) -> None:
 
 
 def start_lab(port: int, token: str, tmp: Path, root: Path = REPO_ROOT) -> subprocess.Popen:
-    """JupyterLab on 127.0.0.1:`port` with root dir `root` (the course), its state and log kept in `tmp`."""
+    """JupyterLab on 127.0.0.1:`port` with root dir `root` (the course), its state and log kept in
+    `tmp`.
+    """
     write_lab_settings(tmp / "settings")
     command = [
         sys.executable,
@@ -111,7 +120,9 @@ def start_lab(port: int, token: str, tmp: Path, root: Path = REPO_ROOT) -> subpr
 
 
 def wait_until_up(server: subprocess.Popen, port: int, token: str, log: Path) -> None:
-    """Poll the server's status API until it answers; RuntimeError with its log when it exits or times out."""
+    """Poll the server's status API until it answers; RuntimeError with its log when it exits or
+    times out.
+    """
     deadline = time.monotonic() + START_S
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/status", headers={"Authorization": f"token {token}"}
@@ -151,7 +162,9 @@ def stop(server: subprocess.Popen) -> None:
 
 @contextmanager
 def running_lab(tmp: Path, root: Path = REPO_ROOT) -> Iterator[tuple[str, str]]:
-    """A running JupyterLab serving `root`, its state in `tmp`: yields (base URL, token); always stopped afterwards."""
+    """A running JupyterLab serving `root`, its state in `tmp`: yields (base URL, token); always
+    stopped afterwards.
+    """
     port, token = free_port(), secrets.token_hex(16)
     server = start_lab(port, token, tmp, root)
     try:
@@ -162,7 +175,9 @@ def running_lab(tmp: Path, root: Path = REPO_ROOT) -> Iterator[tuple[str, str]]:
 
 
 def launch(playwright, executable: str):
-    """A headless Chromium/Chrome at `executable`, driven by Playwright (no browser download; no sandbox for root)."""
+    """A headless Chromium/Chrome at `executable`, driven by Playwright (no browser download; no
+    sandbox for root).
+    """
     return playwright.chromium.launch(
         executable_path=executable, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"]
     )

@@ -1,14 +1,15 @@
-"""Does every slide fit a 1280x720 projector? Walk each notebook's live RISE deck in Chromium and measure.
+"""Does every slide fit a 1280x720 projector? Walk each notebook's RISE deck in Chromium, measure.
 
-    uv run python -m course_tools.slide_fit               # every notebook; exit status 1 if a slide overflows
-    uv run python -m course_tools.slide_fit 03 07         # only notebooks whose name starts with 03 or 07
-    uv run python -m course_tools.slide_fit --all         # also list the slides that fit
+    uv run python -m course_tools.slide_fit        # every notebook; exit 1 if a slide overflows
+    uv run python -m course_tools.slide_fit 03 07  # only the notebooks named 03... or 07...
+    uv run python -m course_tools.slide_fit --all  # also list the slides that fit
 
 Starts JupyterLab on 127.0.0.1 (a free port, a token, settings in a temporary folder), opens
 /rise/notebooks/NN_name.ipynb with every request off the machine blocked (as in a classroom without
-internet), and visits each slide and sub-slide (reveal's section `slide-H-V`). A slide overflows when
-its content is taller than the slide area (the viewport, in RISE), or when a code cell or an output
-is wider than its box and scrolls sideways, or anything is drawn past the right edge (over 4 px). Fragments are measured with the space they take once shown.
+internet), and visits each slide and sub-slide (reveal's section `slide-H-V`). A slide overflows
+when its content is taller than the slide area (the viewport, in RISE), or when a code cell or an
+output is wider than its box and scrolls sideways, or anything is drawn past the right edge (over 4
+px). Fragments are measured with the space they take once shown.
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ MEASURE_JS = """(id) => {
     const slides = document.querySelector('.reveal .slides');
     const heading = section.querySelector('h1, h2, h3, h4');
     let wide = 0;
-    section.querySelectorAll('.cm-scroller, .jp-OutputArea-output, .jp-RenderedHTMLCommon pre').forEach(e => {
-        if (e.clientWidth > 0 && e.offsetParent) wide = Math.max(wide, e.scrollWidth - e.clientWidth);  // shown ones
+    const boxes = '.cm-scroller, .jp-OutputArea-output, .jp-RenderedHTMLCommon pre';
+    section.querySelectorAll(boxes).forEach(e => {
+        // shown ones only
+        if (e.clientWidth > 0 && e.offsetParent) {
+            wide = Math.max(wide, e.scrollWidth - e.clientWidth);
+        }
     });
-    // and anything drawn past the slide's right edge, clipped or not (from the section's own left edge, so
-    // that a slide still moving in from the side measures the same)
+    // and anything drawn past the slide's right edge, clipped or not (from the section's own left
+    // edge, so that a slide still moving in from the side measures the same)
     const right = section.getBoundingClientRect().left + slides.clientWidth;
     section.querySelectorAll('*').forEach(e => {
         const box = e.getBoundingClientRect();
@@ -44,7 +49,8 @@ MEASURE_JS = """(id) => {
     });
     return {
         height: Math.ceil(section.scrollHeight), width: Math.ceil(section.scrollWidth),
-        slide_height: slides.clientHeight, slide_width: slides.clientWidth, sideways: Math.ceil(wide),
+        slide_height: slides.clientHeight, slide_width: slides.clientWidth,
+        sideways: Math.ceil(wide),
         heading: heading ? heading.textContent.replace(/\u00b6$/, '').trim() : '',
     };
 }"""
@@ -95,7 +101,9 @@ class SlideFit:
 
 
 def offline(page) -> list[str]:
-    """Block every request that leaves the machine, as in a room without internet; return the list of blocked URLs."""
+    """Block every request that leaves the machine, as in a room without internet; return the list
+    of blocked URLs.
+    """
     blocked: list[str] = []
 
     def route(request_route) -> None:
@@ -111,7 +119,9 @@ def offline(page) -> list[str]:
 
 
 def open_slideshow(page, base: str, token: str, relative: str) -> None:
-    """Open notebook `relative` (e.g. notebooks/03_cnn.ipynb) as a RISE slideshow; wait for its first slide."""
+    """Open notebook `relative` (e.g. notebooks/03_cnn.ipynb) as a RISE slideshow; wait for its
+    first slide.
+    """
     page.goto(f"{base}/rise/{relative}?token={token}")
     page.wait_for_selector(
         ".reveal .slides section.present section.present, .reveal .slides > section.present",
@@ -123,7 +133,8 @@ def open_slideshow(page, base: str, token: str, relative: str) -> None:
 def slide_ids(page) -> list[str]:
     """reveal's ids of every slide and sub-slide, in order (`slide-H-V`)."""
     return page.evaluate(
-        "() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')].map(s => s.id)"
+        "() => [...document.querySelectorAll('.reveal .slides section[id^=\"slide-\"]')]"
+        ".map(s => s.id)"
     )
 
 
@@ -135,15 +146,16 @@ SHOW_JS = """(id) => {
 
 
 def go_to(page, slide_id: str) -> None:
-    """Show slide `slide_id` (through reveal's URL hash) and wait until its images have loaded and it stays."""
+    """Show slide `slide_id` (through reveal's URL hash) and wait until its images have loaded and
+    it stays.
+    """
     page.wait_for_function(SHOW_JS, arg=slide_id, polling=300)
     page.wait_for_function(
         "(id) => [...document.getElementById(id).querySelectorAll('img')].every(i => i.complete)",
         arg=slide_id,
     )
-    page.wait_for_timeout(
-        500
-    )  # RISE selects the slide's first code cell after 450 ms; reveal lays it out
+    # RISE selects the slide's first code cell after 450 ms; reveal lays it out
+    page.wait_for_timeout(500)
     page.wait_for_function(SHOW_JS, arg=slide_id, polling=300)
 
 
@@ -161,8 +173,10 @@ def measure_deck(page, base: str, token: str, relative: str) -> list[SlideFit]:
 
 
 def course_copy(paths: list[Path], target: Path) -> Path:
-    """Copy the notebooks `paths` (with any RISE CSS beside them) and images/ into `target`: a slideshow that
-    saves (RISE saves a notebook whose cell was run) never touches the course. Return `target`."""
+    """Copy the notebooks `paths` (with any RISE CSS beside them) and images/ into `target`: a
+    slideshow that saves (RISE saves a notebook whose cell was run) never touches the course. Return
+    `target`.
+    """
     (target / "notebooks").mkdir(parents=True)
     for path in [*paths, *NOTEBOOKS.glob("*.css")]:
         shutil.copy2(path, target / "notebooks" / path.name)
@@ -172,7 +186,9 @@ def course_copy(paths: list[Path], target: Path) -> Path:
 
 
 def measure_course(paths: list[Path], browser: str) -> list[SlideFit]:
-    """Measure the decks of `paths` (course notebooks, served from a copy) in one JupyterLab and one browser."""
+    """Measure the decks of `paths` (course notebooks, served from a copy) in one JupyterLab and one
+    browser.
+    """
     from playwright.sync_api import sync_playwright
 
     results: list[SlideFit] = []
@@ -216,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     browser = find_browser()
     if not browser:
         print(
-            "no Chromium or Chrome found: install one (Debian: apt-get install -y chromium) or set CHROME_PATH"
+            "no Chromium or Chrome found: install one (Debian: apt-get install -y chromium) "
+            "or set CHROME_PATH"
         )
         return 2
     paths = notebook_paths(args.only)

@@ -5,7 +5,7 @@ from typing import Any
 
 from torch import nn
 
-from helpers.exercises import (
+from exercises.checking import (
     Exercise,
     NotAttempted,
     Wrong,

@@ -1,4 +1,4 @@
-"""Thin, tested helpers for the MNIST course: settings, data, models, training, checkpoints, timing, analysis.
+"""Thin, tested helpers: settings, data, models, training, checkpoints, timing, analysis.
 
 Every notebook imports from here (`from helpers import ...`); the pictures are in `viz`.
 """
@@ -15,7 +15,15 @@ from .analysis import (
     project_2d,
     strongest_inputs,
 )
-from .checkpoints import checkpoint_path, save_checkpoint
+from .checkpoints import (
+    CheckpointError,
+    architecture_key,
+    checkpoint_metadata,
+    checkpoint_path,
+    ensure_checkpoint_folder,
+    save_checkpoint,
+)
+from .compare import compare, repeat
 from .data import (
     MEAN,
     STD,
@@ -28,7 +36,16 @@ from .data import (
     train_val_split,
 )
 from .device import Timer, describe_device, mps_available, pick_device, synchronize
-from .models import ANN, CompactCNN, LeNet5, build_model, count_parameters, multiply_adds
+from .models import (
+    ANN,
+    CompactCNN,
+    LeNet5,
+    TwoConvTwoLinear,
+    TwoLayerNN,
+    build_model,
+    count_parameters,
+    multiply_adds,
+)
 from .recipes import (
     ANN_RECIPE,
     CNN_RECIPE,

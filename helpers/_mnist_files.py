@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._safe_files import atomic_write, folder_problem, keep_aside
+from ._safe_files import (
+    atomic_write,
+    describe_bytes,
+    fill,
+    folder_problem,
+    free_bytes,
+    is_disk_full,
+    keep_aside,
+)
 from .settings import mnist_mirror
 
 # Archive name -> md5, exactly as torchvision checks them (torchvision.datasets.MNIST.resources).
@@ -18,6 +25,12 @@ ARCHIVES = {
     "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
     "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+ARCHIVE_BYTES = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
 }
 # Sizes of the extracted idx files: a shorter file is a broken extraction.
 EXTRACTED_BYTES = {
@@ -34,6 +47,9 @@ EXTRACTED_MD5 = {
     "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
 }
 FOLDER_FIX = "set COURSE_DATA_DIR to a folder you can write to (`export COURSE_DATA_DIR=~/mnist-data`), then restart Jupyter"
+SPACE_FIX = "free some space on that disk and run the cell again, or " + FOLDER_FIX.replace(
+    "you can write to", "on a disk with room"
+)
 
 
 class MnistDataError(RuntimeError):
@@ -55,6 +71,22 @@ def how_to_get_mnist(raw: Path) -> str:
         + " in a folder and set MNIST_MIRROR to it "
         f"(`export MNIST_MIRROR=/path/to/folder`, then restart Jupyter), or copy them into {raw}"
     )
+
+
+def space_needed(raw: Path) -> int:
+    """Bytes the archives and extracted files not yet in `raw` need (plus room for a temporary)."""
+    missing = {
+        name: size
+        for name, size in (ARCHIVE_BYTES | EXTRACTED_BYTES).items()
+        if not (raw / name).is_file() or (raw / name).stat().st_size != size
+    }
+    return sum(missing.values()) + (max(missing.values()) if missing else 0)
+
+
+def disk_full(raw: Path) -> str:
+    """'disk full (the disk holding <raw> has <free> free, MNIST needs <needed> more)'."""
+    free, needed = describe_bytes(free_bytes(raw)), describe_bytes(space_needed(raw))
+    return f"disk full (the disk holding {raw} has {free} free, MNIST needs {needed} more)"
 
 
 def archive_problems(folder: Path) -> dict[str, str]:
@@ -112,13 +144,23 @@ def set_aside_broken_files(raw: Path) -> list[str]:
 
 
 def download_failed(raw: Path, broken: list[str], error: Exception) -> str:
-    """The one message a learner needs when torchvision could not download: what was found, both fixes."""
+    """The one message a learner needs when copying, downloading or extracting fails."""
     text = str(error).strip()
     detail = "".join(f"\n  found and set aside: {b}" for b in broken)
+    cause = f"\n  (it failed with: {text.splitlines()[-1] if text else type(error).__name__})\n"
+    if is_disk_full(error) or free_bytes(raw) < space_needed(raw):  # never blame the network for it
+        return f"MNIST could not be stored: {disk_full(raw)}.{detail}{cause}" + fill(
+            f"What to do: {SPACE_FIX}."
+        )
+    if mnist_mirror() is not None:  # the archives were copied: extracting them failed
+        return (
+            f"MNIST could not be extracted in {raw} from MNIST_MIRROR={mnist_mirror()}."
+            f"{detail}{cause}"
+            + fill(f"What to do: check that {raw} can be written, or {FOLDER_FIX}.")
+        )
     return (
-        f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}\n"
-        f"  (the download failed with: {text.splitlines()[-1] if text else type(error).__name__})\n"
-        + textwrap.fill("What to do: " + how_to_get_mnist(raw) + ".", 100)
+        f"MNIST is not available in {raw} and could not be downloaded (no network?).{detail}{cause}"
+        + fill("What to do: " + how_to_get_mnist(raw) + ".")
     )
 
 
@@ -156,6 +198,8 @@ def mnist_status(root: Path) -> DataStatus:
         return DataStatus(
             False, "folder", f"MNIST is not complete in {raw} and {problem}", FOLDER_FIX
         )
+    if free_bytes(raw) < space_needed(raw):
+        return DataStatus(False, "folder", f"MNIST is not complete: {disk_full(raw)}", SPACE_FIX)
     if mirror is not None:
         if not mirror.is_dir():
             return DataStatus(

@@ -1,4 +1,4 @@
-"""What a trained model gets wrong and what it computes inside: predictions, mistakes, activations, 2-D maps."""
+"""What a trained model gets wrong and computes: predictions, mistakes, activations, 2-D maps."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from .training import predict_proba
 def predict(
     model: nn.Module, images: torch.Tensor, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Predicted digit and the model's confidence in it (the largest softmax probability) per image."""
+    """Each image's predicted digit and the confidence in it (the largest softmax probability)."""
     confidence, predicted = predict_proba(model, images, device).max(dim=1)
     return predicted, confidence
 
 
 def mistakes_table(labels: torch.Tensor, probs: torch.Tensor) -> pd.DataFrame:
-    """One row per wrongly classified image (index, true, pred, confidence, p_true), most confident first."""
+    """One row per wrong prediction (index, true, pred, confidence, p_true), surest first."""
     confidence, predicted = probs.max(dim=1)
     wrong = torch.nonzero(predicted != labels).flatten()
     table = pd.DataFrame(
@@ -38,7 +38,7 @@ def mistakes_table(labels: torch.Tensor, probs: torch.Tensor) -> pd.DataFrame:
 
 
 def confused_pairs(cm: np.ndarray, top: int = 10, both_ways: bool = False) -> pd.DataFrame:
-    """The largest off-diagonal counts of a confusion matrix: true → pred, or a ↔ b summed over both ways."""
+    """The largest off-diagonal counts of a confusion matrix: true → pred, or a ↔ b both ways."""
     cm, n = np.asarray(cm), len(cm)
     if both_ways:
         rows = [
@@ -71,7 +71,7 @@ def confused_pairs(cm: np.ndarray, top: int = 10, both_ways: bool = False) -> pd
 
 
 def describe_confusions(cm: np.ndarray, top: int = 3) -> str:
-    """The confusion matrix read aloud as Markdown: accuracy, hardest digits, commonest confusions."""
+    """The confusion matrix in Markdown words: accuracy, hardest digits, commonest confusions."""
     cm = np.asarray(cm)
     per_class, correct = cm.sum(axis=1), np.diag(cm)
     error_rate = 1 - correct / np.maximum(per_class, 1)
@@ -98,7 +98,7 @@ def describe_confusions(cm: np.ndarray, top: int = 3) -> str:
 def compare_mistakes(
     labels: torch.Tensor, first: torch.Tensor, second: torch.Tensor
 ) -> dict[str, torch.Tensor]:
-    """Indices of the images both models get right, only the first gets wrong, both wrong, only the second wrong."""
+    """Image indices: both right, only the first wrong, both wrong, only the second wrong."""
     first_ok, second_ok = first == labels, second == labels
     groups = {
         "both right": first_ok & second_ok,
@@ -113,7 +113,7 @@ def compare_mistakes(
 def capture_activations(
     model: nn.Module, layers: Sequence[str], images: torch.Tensor
 ) -> dict[str, torch.Tensor]:
-    """Run `model` on `images`, recording the output of each named layer with forward hooks (always removed)."""
+    """Run `model` on `images`, recording each named layer's output (hooks removed afterwards)."""
     captured: dict[str, torch.Tensor] = {}
 
     def recorder(name: str) -> Callable:
@@ -137,9 +137,8 @@ def extract_features(
     model: nn.Module, node: str, images: torch.Tensor, device: torch.device, batch_size: int = 1000
 ) -> torch.Tensor:
     """The output of graph node `node` (e.g. "relu4") for every image, batched, on the CPU."""
-    from torchvision.models.feature_extraction import (
-        create_feature_extractor,
-    )  # slow to import: only when used
+    # slow to import: only when used
+    from torchvision.models.feature_extraction import create_feature_extractor
 
     extractor = create_feature_extractor(model.eval().to(device), return_nodes={node: "out"})
     chunks = [
@@ -150,10 +149,9 @@ def extract_features(
 
 
 def strongest_inputs(activations: torch.Tensor, k: int = 8) -> torch.Tensor:
-    """For each channel of [N, C, H, W] activations, the indices of the k inputs with the largest peak response."""
-    peaks = activations.amax(
-        dim=(2, 3)
-    )  # [N, C]: how strongly each channel fires anywhere in the image
+    """For each channel of [N, C, H, W] activations, the k inputs with the largest peak response."""
+    # [N, C]: how strongly each channel fires anywhere in the image
+    peaks = activations.amax(dim=(2, 3))
     return peaks.topk(k, dim=0).indices.T  # [C, k]
 
 
@@ -168,10 +166,9 @@ def project_2d(
     seed: int = SEED,
     perplexity: float = 30.0,
 ) -> np.ndarray:
-    """Rows of `features` (flattened) mapped to 2-D by PCA or t-SNE (t-SNE after a 50-d PCA, as usual)."""
-    from sklearn.decomposition import (
-        PCA,
-    )  # imported here: only the notebooks that project pay for it
+    """Rows of `features` (flattened) mapped to 2-D by PCA or t-SNE (t-SNE after a 50-d PCA)."""
+    # imported here: only the notebooks that project pay for it
+    from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
     from threadpoolctl import threadpool_limits
 
@@ -184,9 +181,8 @@ def project_2d(
             return PCA(n_components=2, random_state=seed).fit_transform(x)
         if x.shape[1] > 50 and len(x) > 50:
             x = PCA(n_components=50, random_state=seed).fit_transform(x)
-        perplexity = min(
-            perplexity, (len(x) - 1) / 3
-        )  # t-SNE needs more points than 3 x perplexity
+        # t-SNE needs more points than 3 x perplexity
+        perplexity = min(perplexity, (len(x) - 1) / 3)
         return TSNE(
             n_components=2, perplexity=perplexity, init="pca", random_state=seed
         ).fit_transform(x)

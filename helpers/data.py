@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from torchvision.datasets import MNIST
 
 from . import _mnist_files as mnist_files
 from ._mnist_files import MnistDataError
-from ._safe_files import locked
+from ._safe_files import fill, locked
 from .settings import (
     FAST_TEST_PER_CLASS,
     FAST_TRAIN_PER_CLASS,
@@ -53,16 +52,17 @@ def load_mnist(train: bool, transform=None) -> MNIST:
         "folder",
         "mirror",
     ):  # the same words as the environment check
-        raise MnistDataError(
-            f"{status.found}.\n" + textwrap.fill(f"What to do: {status.fix}.", 100)
-        )
+        raise MnistDataError(f"{status.found}.\n" + fill(f"What to do: {status.fix}."))
     with locked(root / ".lock"):  # parallel processes never copy or extract at once
-        if (mirror := mnist_mirror()) is not None:
-            mnist_files.copy_from_mirror(mirror, raw)
-        broken = mnist_files.set_aside_broken_files(raw) if raw.is_dir() else []
+        broken = []
         try:
+            if (mirror := mnist_mirror()) is not None:
+                mnist_files.copy_from_mirror(mirror, raw)
+            broken = mnist_files.set_aside_broken_files(raw) if raw.is_dir() else []
             dataset = MNIST(str(root), train=train, download=True, transform=transform)
-        except (RuntimeError, URLError, OSError) as error:
+        except MnistDataError:  # a damaged mirror: its own message says what to do
+            raise
+        except (RuntimeError, URLError, OSError) as error:  # a full disk too, while copying
             # `from None`: the chained urllib traceback would bury the one message a learner needs.
             raise MnistDataError(mnist_files.download_failed(raw, broken, error)) from None
     if not mnist_files.extracted_intact(raw):

@@ -1,6 +1,10 @@
-"""The course's networks: the same code as notebooks 02 (ANN) and 03 (CompactCNN, LeNet5), as a test checks.
+"""The course's networks, the same code as notebooks 02 and 03 (a test checks).
 
-Each returns logits (nn.CrossEntropyLoss applies log-softmax); each layer is a named attribute, for hooks.
+02: ANN, TwoLayerNN; 03: CompactCNN, TwoConvTwoLinear, LeNet5. The course counts as a layer one
+with weights (Linear or Conv2d).
+
+Each returns logits (nn.CrossEntropyLoss applies log-softmax); each layer is a named attribute,
+for hooks.
 """
 
 from __future__ import annotations
@@ -30,6 +34,20 @@ class ANN(nn.Module):
         return self.fc3(x)
 
 
+class TwoLayerNN(nn.Module):
+    """The assignment's Q1 as asked: 2 layers with weights, 784 pixels -> 512 -> 10 logits."""
+
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()  # [B, 1, 28, 28] -> [B, 784]
+        self.fc1 = nn.Linear(28 * 28, 512)  # layer 1: [B, 512]
+        self.relu1 = nn.ReLU()
+        self.fc2 = nn.Linear(512, 10)  # layer 2: [B, 10] logits
+
+    def forward(self, x):
+        return self.fc2(self.relu1(self.fc1(self.flatten(x))))
+
+
 class CompactCNN(nn.Module):
     """The seeds' CNN: 3x3 kernels, no padding, then 400 -> 120 -> 84 -> 10."""
 
@@ -55,6 +73,30 @@ class CompactCNN(nn.Module):
         x = self.relu3(self.fc1(x))
         x = self.relu4(self.fc2(x))
         return self.fc3(x)
+
+
+class TwoConvTwoLinear(nn.Module):
+    """The assignment's Q2: the compact CNN's 2 convolutions, 2 linear layers (400 -> 120 -> 10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=3)  # [B, 6, 26, 26]
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)  # [B, 6, 13, 13]
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=3)  # [B, 16, 11, 11]
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2)  # [B, 16, 5, 5]
+        self.flatten = nn.Flatten()  # [B, 400]
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)  # [B, 120]
+        self.relu3 = nn.ReLU()
+        self.fc2 = nn.Linear(120, 10)  # [B, 10] logits
+
+    def forward(self, x):
+        x = self.pool1(self.relu1(self.conv1(x)))
+        x = self.pool2(self.relu2(self.conv2(x)))
+        x = self.flatten(x)
+        x = self.relu3(self.fc1(x))
+        return self.fc2(x)
 
 
 class LeNet5(nn.Module):
@@ -91,11 +133,17 @@ class LeNet5(nn.Module):
         return self.fc3(x)
 
 
-MODELS: dict[str, type[nn.Module]] = {"ann": ANN, "compact_cnn": CompactCNN, "lenet5": LeNet5}
+MODELS: dict[str, type[nn.Module]] = {
+    "ann": ANN,
+    "two_layer_nn": TwoLayerNN,
+    "compact_cnn": CompactCNN,
+    "two_conv_two_linear": TwoConvTwoLinear,
+    "lenet5": LeNet5,
+}
 
 
 def build_model(name: str) -> nn.Module:
-    """A fresh, untrained model by its course name: "ann", "compact_cnn" or "lenet5"."""
+    """A fresh, untrained model by its course name (a key of MODELS, e.g. "ann" or "lenet5")."""
     try:
         return MODELS[name]()
     except KeyError:

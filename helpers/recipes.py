@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,16 +12,17 @@ from torch import nn
 from .checkpoints import load_or_train
 from .data import Splits, TensorLoader, load_splits
 from .device import describe_device
-from .models import build_model
 from .settings import SEED, epochs, fast_mode
 from .training import evaluate, fit, seed_everything
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How one model is trained: architecture, epochs, batch size, Adam's (peak) learning rate, schedule, shifts, seed."""
+    """How a model is trained: epochs, batch size, Adam's peak lr, schedule, shifts, seed.
 
-    model: str
+    What is trained is not part of it: train_recipe takes the network from the caller.
+    """
+
     epochs: int
     batch_size: int
     lr: float
@@ -30,14 +32,17 @@ class Recipe:
         0  # data augmentation: each training image moved by up to `shift` pixels, anew each epoch
     )
     seed: int = SEED
+    # the helpers' network this recipe was chosen for, by name: only the benchmark builds it
+    # (build_model(recipe.model)); notebooks pass their own class to train_recipe
+    model: str | None = None
 
     def settings(self) -> dict[str, Any]:
         """The settings as run now (fast mode shortens the epochs), stored with the checkpoint."""
         return asdict(self) | {"epochs": epochs(self.epochs), "fast": fast_mode()}
 
 
-ANN_RECIPE = Recipe(model="ann", epochs=10, batch_size=128, lr=1e-3)
-CNN_RECIPE = Recipe(model="lenet5", epochs=5, batch_size=128, lr=1e-2, warmup=0.1, shift=1)
+ANN_RECIPE = Recipe(epochs=10, batch_size=128, lr=1e-3, model="ann")
+CNN_RECIPE = Recipe(epochs=5, batch_size=128, lr=1e-2, warmup=0.1, shift=1, model="lenet5")
 
 
 def make_optimizer(model, lr, total_steps, warmup=0.3):
@@ -53,12 +58,16 @@ def make_optimizer(model, lr, total_steps, warmup=0.3):
 
 
 def train_recipe(
-    recipe: Recipe, device: torch.device, splits: Splits | None = None, verbose: bool = True
+    build: Callable[[], nn.Module],
+    recipe: Recipe,
+    device: torch.device,
+    splits: Splits | None = None,
+    verbose: bool = True,
 ) -> tuple[nn.Module, dict[str, Any]]:
-    """Seed, build and train a model as `recipe` says (validation each epoch, test once at the end)."""
+    """Seed, call `build()` (the caller's class), train it as `recipe` says, test it once."""
     seed_everything(recipe.seed)
     splits = splits if splits is not None else load_splits()
-    model = build_model(recipe.model)
+    model = build()
     n_epochs = epochs(recipe.epochs)
     train_loader = TensorLoader(
         splits.train_x,
@@ -92,13 +101,13 @@ def train_recipe(
 
 
 def load_or_train_recipe(
-    name: str, recipe: Recipe, device: torch.device, splits: Splits | None = None
+    name: str,
+    build: Callable[[], nn.Module],
+    recipe: Recipe,
+    device: torch.device,
+    splits: Splits | None = None,
 ) -> tuple[nn.Module, dict[str, Any]]:
-    """The model from checkpoint `name` when it matches `recipe`, else trained now and saved."""
+    """Checkpoint `name` loaded into `build()` if it matches `recipe`; else trained and saved."""
     return load_or_train(
-        name,
-        lambda: build_model(recipe.model),
-        recipe.settings(),
-        lambda: train_recipe(recipe, device, splits),
-        device,
+        name, build, recipe.settings(), lambda: train_recipe(build, recipe, device, splits), device
     )

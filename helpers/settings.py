@@ -19,7 +19,7 @@ FALSE_WORDS = ("0", "false", "no", "off")
 
 
 class SettingsError(ValueError):
-    """An environment variable of the course holds a value it cannot read; `fix` lists the valid ones."""
+    """A course environment variable holds a value it cannot read; `fix` lists the valid ones."""
 
     def __init__(self, found: str, fix: str) -> None:
         super().__init__(f"{found}. {fix[0].upper()}{fix[1:]}.")
@@ -27,7 +27,7 @@ class SettingsError(ValueError):
 
 
 def fast_mode() -> bool:
-    """True when COURSE_FAST asks for the small, one-epoch version of the course (unset or empty: full)."""
+    """True when COURSE_FAST asks for the small, one-epoch course (unset or empty: the full one)."""
     value = os.environ.get("COURSE_FAST", "").strip().lower()
     if value in TRUE_WORDS:
         return True
@@ -35,7 +35,8 @@ def fast_mode() -> bool:
         return False
     raise SettingsError(
         f"COURSE_FAST={os.environ['COURSE_FAST']!r} is not understood",
-        f"use one of {', '.join(TRUE_WORDS)} (fast mode) or {', '.join(FALSE_WORDS)} (the full course), "
+        f"use one of {', '.join(TRUE_WORDS)} (fast mode) "
+        f"or {', '.join(FALSE_WORDS)} (the full course), "
         "then restart Jupyter",
     )
 
@@ -46,13 +47,13 @@ def epochs(full: int) -> int:
 
 
 def course_folder(variable: str, default: str) -> Path:
-    """The folder named by `variable`, else <repo>/<default>; a relative path is read from the course root."""
+    """The folder named by `variable`, else <repo>/<default>; relative paths start at the repo."""
     path = Path(os.environ.get(variable, "").strip() or default).expanduser()
     return (REPO_ROOT / path).resolve()  # an absolute path stays itself
 
 
 def mnist_mirror() -> Path | None:
-    """The MNIST_MIRROR folder (four MNIST archives used instead of the internet), or None when unset."""
+    """The MNIST_MIRROR folder (the four MNIST archives, instead of the internet), or None."""
     value = os.environ.get("MNIST_MIRROR", "").strip()
     return course_folder("MNIST_MIRROR", value) if value else None
 
@@ -63,22 +64,23 @@ def data_dir() -> Path:
 
 
 def checkpoint_dir() -> Path:
-    """Where trained models are saved: COURSE_CHECKPOINT_DIR (else <repo>/checkpoints), plus fast/ in fast mode."""
+    """Where models go: COURSE_CHECKPOINT_DIR or <repo>/checkpoints (+ fast/ in fast mode)."""
     base = course_folder("COURSE_CHECKPOINT_DIR", "checkpoints")
-    return (
-        base / "fast" if fast_mode() else base
-    )  # a quick test run never overwrites a fully trained model
+    # a quick test run never overwrites a fully trained model
+    return base / "fast" if fast_mode() else base
 
 
 def describe_mode() -> str:
     """One line for a notebook to print: which mode is on and what it means."""
     if fast_mode():
         return (
-            f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training, {FAST_VAL_PER_CLASS * 10:,} validation "
+            f"FAST MODE (COURSE_FAST=1): {FAST_TRAIN_PER_CLASS * 10:,} training, "
+            f"{FAST_VAL_PER_CLASS * 10:,} validation "
             f"and {FAST_TEST_PER_CLASS * 10:,} test images (balanced), {FAST_EPOCHS} epoch. "
             "Numbers will be lower than in the full course; set COURSE_FAST=0 for the real thing."
         )
     return (
-        f"Full course (COURSE_FAST=0): all 70,000 images, {TRAIN_SIZE:,} to train, {VAL_SIZE:,} to validate "
+        f"Full course (COURSE_FAST=0): all 70,000 images, {TRAIN_SIZE:,} to train, "
+        f"{VAL_SIZE:,} to validate "
         "and 10,000 to test."
     )

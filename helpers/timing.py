@@ -1,4 +1,4 @@
-"""Timing done right (warm-up, device synchronisation, repeats, the median), and training throughput."""
+"""Timing done right (warm-up, device synchronisation, repeats, the median); training throughput."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def time_repeats(
 
 @dataclass(frozen=True)
 class Throughput:
-    """How fast `steps` training steps of `batch_size` images ran: the timing and what follows from it."""
+    """How fast `steps` training steps of `batch_size` images ran, and what follows from it."""
 
     batch_size: int
     steps: int
@@ -84,16 +84,15 @@ def training_throughput(
     warmup: int = 1,
     data: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> Throughput:
-    """Time `steps` steps of the course's train_one_epoch on `device` (random images unless `data` is given)."""
+    """Time `steps` steps of the course's train_one_epoch on `device` (random images by default)."""
     device, n = torch.device(device), batch_size * steps
     generator = torch.Generator().manual_seed(0)  # timing does not care what the images show
     images, labels = data or (
         torch.randn(n, 1, 28, 28, generator=generator),
         torch.randint(0, 10, (n,), generator=generator),
     )
-    pick = torch.arange(n) % len(
-        labels
-    )  # exactly `steps` full batches, reusing images if there are too few
+    # exactly `steps` full batches, reusing images if there are too few
+    pick = torch.arange(n) % len(labels)
     loader = TensorLoader(images[pick], labels[pick], batch_size, shuffle=True)
     model = model.to(device)
     loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -119,7 +118,7 @@ def throughput_sweep(
     progress: Callable[[str], None] | None = print,
     max_steps: int = 100,
 ) -> pd.DataFrame:
-    """Training throughput of each model on each device at each batch size, one row per measurement."""
+    """Training throughput of each model on each device and batch size, one row per measurement."""
     rows = []
     for device in devices:
         for name in model_names:
@@ -144,13 +143,14 @@ def throughput_sweep(
                 )
                 if progress is not None:
                     progress(
-                        f"{device.type:>4}  {name:<7} batch {batch_size:>5}: {result.images_per_second:9,.0f} images/s"
+                        f"{device.type:>4}  {name:<7} batch {batch_size:>5}: "
+                        f"{result.images_per_second:9,.0f} images/s"
                     )
     return pd.DataFrame(rows)
 
 
 def step_cost_fit(batch_sizes: Sequence[int], ms_per_step: Sequence[float]) -> tuple[float, float]:
-    """Fit ms per step = overhead + batch_size × per_image (relative least squares): (overhead_ms, per_image_ms)."""
+    """Fit ms per step = overhead + batch_size × per_image; return (overhead_ms, per_image_ms)."""
     x, y = np.asarray(batch_sizes, float), np.asarray(ms_per_step, float)
     per_image, overhead = np.polyfit(x, y, 1, w=1 / y)  # weights: relative errors count
     if overhead < 0:  # noisy timings can tilt the line below zero: refit through the origin instead

@@ -1,4 +1,4 @@
-"""The training and evaluation loops of notebook 02 (the same code: tests/test_notebook_code.py), and `fit`."""
+"""The training and evaluation loops of notebook 02 (the same code, as a test checks), and `fit`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from tqdm.auto import tqdm
 from .device import Timer
 from .settings import SEED
 
-History = dict[
-    str, list[float]
-]  # train_loss, train_acc, val_loss, val_acc, seconds (one value per epoch)
+# train_loss, train_acc, val_loss, val_acc, seconds (one value per epoch)
+History = dict[str, list[float]]
 
 
 def seed_everything(seed: int = SEED) -> torch.Generator:
@@ -39,9 +38,8 @@ def train_one_epoch(model, loader, loss_fn, optimizer, device, scheduler=None):
         optimizer.step()  # 5. update the weights
         if scheduler is not None:
             scheduler.step()  # 6. move the learning rate along its schedule (once per batch)
-        total_loss += loss.item() * len(
-            labels
-        )  # sums over images: a smaller last batch weighs what it should
+        # sums over images: a smaller last batch weighs what it should
+        total_loss += loss.item() * len(labels)
         correct += (logits.argmax(dim=1) == labels).sum().item()
         seen += len(labels)
     return total_loss / seen, correct / seen
@@ -49,7 +47,7 @@ def train_one_epoch(model, loader, loss_fn, optimizer, device, scheduler=None):
 
 @torch.no_grad()
 def evaluate(model, loader, loss_fn, device):
-    """Mean loss and accuracy of `model` over every batch of `loader` (no gradients, dropout off)."""
+    """Mean loss and accuracy of `model` over all of `loader` (no gradients, dropout off)."""
     model.eval()  # dropout off
     total_loss, correct, seen = 0.0, 0, 0
     for images, labels in loader:
@@ -79,7 +77,7 @@ def fit(
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     verbose: bool = True,
 ) -> History:
-    """Train for `epochs`, evaluating on the validation loader after each; seconds = training time only."""
+    """Train for `epochs`, validating after each; the seconds count training time only."""
     model.to(device)
     history: History = {
         "train_loss": [],

@@ -36,7 +36,7 @@ from course_tools.notebooks import (
     read,
     write,
 )
-from helpers.exercises import Exercise
+from exercises.checking import Exercise
 
 
 def exercises_for(path: Path) -> dict[str, Exercise]:

@@ -1,43 +1,44 @@
 """Build a static, read-only HTML copy of the executed course into build/html/ (not committed).
 
-    uv run python scripts/build_html.py          # every notebook -> build/html/NN_name.html, plus index.html
+    uv run python scripts/build_html.py    # each notebook -> build/html/NN_name.html; index.html
     uv run python scripts/build_html.py --out /tmp/course-html
 
 The pages show the notebooks as stored (run `scripts/run_notebooks.py` first), with their outputs.
 Progress bars (ipywidgets) are drawn as plain HTML from their final state, images are embedded and
-solutions are folded (click to show), and formulas ($$...$$ and $...$) are converted to MathML, which
-browsers draw themselves, so a page works offline without Jupyter or MathJax. Each page is titled with
-the notebook's title and links to the previous and next notebook at its top and bottom. index.html lists each
-notebook with its title, what you will learn, and the time a full run took (from
-benchmarks/results/notebooks_full.json, when present).
+solutions are folded (click to show), and formulas ($$...$$ and $...$) are converted to MathML,
+which browsers draw themselves, so a page works offline without Jupyter or MathJax. Each page is
+titled with the notebook's title and links to the previous and next notebook at its top and bottom.
+index.html lists each notebook with its title, what you will learn, and the time a full run took
+(from benchmarks/results/notebooks_full.json, when present).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
-import json
 import re
 from pathlib import Path
 
 import jinja2
-import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat import NotebookNode
 
-from course_tools.notebooks import (  # noqa: E402
+from course_tools.notebooks import (
     NOTEBOOKS,
     ROOT,
+    TIMINGS,
+    SyllabusEntry,
+    format_seconds,
+    full_run_seconds,
     images_relative_to,
     notebook_paths,
     read,
+    syllabus,
     title,
-    without_test_comments,
 )
 
-TIMINGS = ROOT / "benchmarks" / "results" / "notebooks_full.json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # Code (fenced blocks and inline spans), where a $ is not math; display math; inline math.
@@ -46,9 +47,11 @@ DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", flags=re.DOTALL)
 MATH_MARK = "coursemath{}end"  # stands for a formula while nbconvert renders the Markdown
 INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
 
-# The lab template without MathJax (formulas are MathML), with previous/next links at the top and the
+# The lab template without require.js (widgets are drawn as static HTML) and MathJax (formulas are
+# MathML), so nothing comes from a CDN; with previous/next links at the top and the
 # bottom, and solutions folded in <details>.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
 {% block html_head_js_mathjax %}{% endblock html_head_js_mathjax %}
 {% block body_header %}{{ super() }}
 {{ resources.course_nav }}
@@ -59,7 +62,8 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% endblock body_footer %}
 {% block any_cell %}
 {%- if 'solution' in cell.metadata.get('tags', []) -%}
-<details class="course-solution" style="margin: 0.5em 0"><summary style="cursor: pointer; padding-left: 1em">Solution (click to show)</summary>
+<details class="course-solution" style="margin: 0.5em 0">
+<summary style="cursor: pointer; padding-left: 1em">Solution (click to show)</summary>
 {{ super() }}
 </details>
 {%- else -%}
@@ -74,7 +78,8 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
+body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em;
+       line-height: 1.5; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.6em; text-align: left; vertical-align: top; }}
 td ul {{ margin: 0; padding-left: 1.2em; }}
@@ -86,7 +91,8 @@ td ul {{ margin: 0; padding-left: 1.2em; }}
 <p>A read-only copy of the executed notebooks, with their outputs. To run them yourself, open the
 course in JupyterLab (<code>uv run jupyter lab</code>).</p>
 <table>
-<thead><tr><th>#</th><th>notebook</th><th>what you will learn</th><th>time (full run)</th></tr></thead>
+<thead><tr><th>#</th><th>notebook</th><th>what you will learn</th><th>time (full run)</th></tr>
+</thead>
 <tbody>
 {rows}
 </tbody>
@@ -98,7 +104,9 @@ course in JupyterLab (<code>uv run jupyter lab</code>).</p>
 
 
 def formulas_out(markdown: str, formulas: list[str]) -> str:
-    """Markdown with each TeX formula ($$...$$, $...$; not in code) moved to `formulas` as MathML, a marker left."""
+    """Markdown with each TeX formula ($$...$$, $...$; not in code) moved to `formulas` as MathML, a
+    marker left.
+    """
 
     def keep(mathml: str) -> str:
         formulas.append(mathml)
@@ -114,7 +122,9 @@ def formulas_out(markdown: str, formulas: list[str]) -> str:
 
 
 def formulas_in(page: str, formulas: list[str]) -> str:
-    """The rendered page with each marker replaced by its MathML (Markdown rendering would break MathML)."""
+    """The rendered page with each marker replaced by its MathML (Markdown rendering would break
+    MathML).
+    """
     return re.sub(MATH_MARK.format(r"(\d+)"), lambda m: formulas[int(m.group(1))], page)
 
 
@@ -123,7 +133,8 @@ def nav_links(paths: list[Path], index: int) -> str:
 
     def link(position: int, arrow_before: str = "", arrow_after: str = "") -> str:
         name = title(read(paths[position])) or paths[position].stem
-        return f'<a href="{paths[position].stem}.html">{arrow_before}{html.escape(name)}{arrow_after}</a>'
+        text = f"{arrow_before}{html.escape(name)}{arrow_after}"
+        return f'<a href="{paths[position].stem}.html">{text}</a>'
 
     links = [link(index - 1, "← ")] if index > 0 else []
     links.append('<a href="index.html">All notebooks</a>')
@@ -132,16 +143,18 @@ def nav_links(paths: list[Path], index: int) -> str:
 
 
 def prepare(nb: NotebookNode, formulas: list[str]) -> NotebookNode:
-    """The notebook as the page shows it: its title, images from the root, formulas out, no test comments."""
+    """The notebook as the page shows it: its title, images from the root, formulas out."""
     nb.metadata["title"] = title(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = formulas_out(cell.source, formulas)
-    return static_widgets(without_test_comments(images_relative_to(nb, "images/")))
+    return static_widgets(images_relative_to(nb, "images/"))
 
 
 def progress_html(model_id: str, state: dict) -> str | None:
-    """A tqdm-style progress bar (HBox of HTML, progress, HTML) drawn as static HTML from its final state."""
+    """A tqdm-style progress bar (HBox of HTML, progress, HTML) drawn as static HTML from its final
+    state.
+    """
     box = state.get(model_id, {})
     if box.get("model_name") != "HBoxModel":
         return None
@@ -153,7 +166,8 @@ def progress_html(model_id: str, state: dict) -> str | None:
             parts.append(values.get("value", ""))  # already HTML, written by tqdm
         elif child.get("model_name") in {"FloatProgressModel", "IntProgressModel"}:
             parts.append(
-                f'<progress value="{values.get("value", 0)}" max="{values.get("max", 100)}"></progress>'
+                f'<progress value="{values.get("value", 0)}" '
+                f'max="{values.get("max", 100)}"></progress>'
             )
     if not any(p.startswith("<progress") for p in parts):
         return None
@@ -161,7 +175,9 @@ def progress_html(model_id: str, state: dict) -> str | None:
 
 
 def static_widgets(nb: NotebookNode) -> NotebookNode:
-    """Replace widget outputs by static HTML (progress bars) or their text, and drop the widget state."""
+    """Replace widget outputs by static HTML (progress bars) or their text, and drop the widget
+    state.
+    """
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -195,7 +211,8 @@ def build_page(path: Path, out: Path, exporter: HTMLExporter, nav: str = "") -> 
     nb = prepare(read(path), formulas)
     if not any(cell.get("outputs") for cell in nb.cells):
         print(
-            f"warning: {path.name} has no outputs; run `uv run python scripts/run_notebooks.py` first"
+            f"warning: {path.name} has no outputs; "
+            "run `uv run python scripts/run_notebooks.py` first"
         )
     # nbconvert embeds only images below this path, so it is the course root, not notebooks/.
     resources = {
@@ -208,55 +225,20 @@ def build_page(path: Path, out: Path, exporter: HTMLExporter, nav: str = "") -> 
     return target
 
 
-def title_and_learn(nb: NotebookNode) -> tuple[str, list[str]]:
-    """The title (`# NN · Title`) and the 'What you will learn' bullets of a notebook's first cell."""
-    first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
-    lines = first.splitlines()
-    title = next((line[2:].strip() for line in lines if line.startswith("# ")), "")
-    bullets: list[str] = []
-    inside = False
-    for line in lines:
-        if "what you will learn" in line.lower():
-            inside = True
-        elif inside and re.match(r"\s*[-*] ", line):
-            bullets.append(re.sub(r"^\s*[-*] ", "", line).strip())
-        elif inside and bullets and line.strip() and not line.startswith(" "):
-            break  # the first paragraph after the list ends it
-        elif inside and bullets and line.startswith("  "):
-            bullets[-1] += " " + line.strip()  # a bullet continued on the next line
-    return title, bullets
-
-
-def read_timings(path: Path = TIMINGS) -> dict[str, float]:
-    """Notebook file name -> seconds of a full run, from scripts/run_notebooks.py's results (empty if absent)."""
-    if not path.is_file():
-        return {}
-    results = json.loads(path.read_text()).get("notebooks", {})
-    return {name: float(r["seconds"]) for name, r in results.items() if "seconds" in r}
-
-
-def format_seconds(seconds: float) -> str:
-    """'45 s' or '3 min 20 s'."""
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
-
-
 def inline_markdown(text: str) -> str:
     """Markdown of one bullet as inline HTML (code, emphasis, links)."""
     rendered = markdown2html_mistune(text).strip()
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.DOTALL)
 
 
-def index_row(path: Path, nb: NotebookNode, timings: dict[str, float]) -> str:
+def index_row(entry: SyllabusEntry, timings: dict[str, float]) -> str:
     """One table row of the index: number, linked title, what you will learn, time."""
-    title, learn = title_and_learn(nb)
-    number, _, name = (title or path.stem.replace("_", " ")).partition(" ")
-    name = name.lstrip("· ").strip() or title
-    items = "".join(f"<li>{inline_markdown(b)}</li>" for b in learn)
-    seconds = timings.get(path.name)
+    items = "".join(f"<li>{inline_markdown(b)}</li>" for b in entry.learn)
+    seconds = timings.get(entry.path.name)
     time_text = format_seconds(seconds) if seconds is not None else "not measured yet"
     return (
-        f'<tr><td>{html.escape(number)}</td><td><a href="{path.stem}.html">{html.escape(name)}</a></td>'
+        f"<tr><td>{html.escape(entry.number)}</td>"
+        f'<td><a href="{entry.path.stem}.html">{html.escape(entry.name)}</a></td>'
         f'<td><ul>{items}</ul></td><td class="time">{time_text}</td></tr>'
     )
 
@@ -267,22 +249,24 @@ def index_page(
     title: str = "Image classification with PyTorch on MNIST",
 ) -> str:
     """The index page: the syllabus, with a link to each notebook's page and its time."""
-    rows = "\n".join(index_row(p, nbformat.read(p, as_version=4), timings) for p in paths)
+    rows = "\n".join(index_row(entry, timings) for entry in syllabus(paths))
     note = (
-        "Times: one full run (COURSE_FAST=0) of each notebook in a fresh kernel, measured by scripts/run_notebooks.py."
+        "Times: one full run (COURSE_FAST=0) of each notebook in a fresh kernel, "
+        "measured by scripts/run_notebooks.py."
         if timings
-        else "Times are not measured yet: run <code>uv run python scripts/run_notebooks.py</code>, then build again."
+        else "Times are not measured yet: run <code>uv run python scripts/run_notebooks.py</code>, "
+        "then build again."
     )
     return INDEX_TEMPLATE.format(title=html.escape(title), rows=rows, timing_note=note)
 
 
 def build_all(paths: list[Path], out: Path, timings_file: Path = TIMINGS) -> list[Path]:
-    """Pages for every notebook in `paths` and index.html, written into `out`; return their paths."""
+    """Write a page for every notebook in `paths` and index.html into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     exporter = make_exporter()
     pages = [build_page(path, out, exporter, nav_links(paths, i)) for i, path in enumerate(paths)]
     index = out / "index.html"
-    index.write_text(index_page(paths, read_timings(timings_file)), encoding="utf-8")
+    index.write_text(index_page(paths, full_run_seconds(timings_file)), encoding="utf-8")
     return [index, *pages]
 
 

@@ -11,17 +11,20 @@ notebook 03 recomputes the convolution example below with numpy and F.conv2d.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.patches import ConnectionPatch, FancyArrowPatch, Rectangle
+from torch import nn
 
-matplotlib.use("Agg")
+from course_tools.notebooks import IMAGES, ROOT
+from helpers.models import LeNet5
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import ConnectionPatch, FancyArrowPatch, Rectangle  # noqa: E402
-
-from course_tools.notebooks import IMAGES, ROOT  # noqa: E402
+matplotlib.use("Agg")  # files only, no window (switching after pyplot's import is fine)
 
 DIGIT_INDEX = 0  # training image 0, a 5
 # The convolution example: a 7x7 crop of that digit (rows 12-18, columns 12-18: a diagonal stroke)
@@ -76,7 +79,9 @@ def _number_grid(
     fmt: str = "{:d}",
     facecolors=None,
 ) -> None:
-    """Draw a grid of numbered cells with its top-left corner at (x0, y0), one unit per cell (y grows down)."""
+    """Draw a grid of numbered cells with its top-left corner at (x0, y0), one unit per cell (y
+    grows down).
+    """
     norm = plt.Normalize(vmin, vmax)
     colormap = plt.get_cmap(cmap)
     rows, cols = values.shape
@@ -121,7 +126,9 @@ def _blank_axes(
 
 
 def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> Figure:
-    """A 28x28 digit unrolled row by row into 784 numbers: a pixel's neighbours above and below end up 28 apart."""
+    """A 28x28 digit unrolled row by row into 784 numbers: a pixel's neighbours above and below end
+    up 28 apart.
+    """
     r, c = pixel
     n = digit.shape[0]
     idx = r * n + c
@@ -255,7 +262,9 @@ def draw_flattening(digit: np.ndarray, pixel: tuple[int, int] = FLAT_PIXEL) -> F
 def draw_convolution(
     digit: np.ndarray, kernel: np.ndarray = EDGE_KERNEL, at: tuple[int, int] = CONV_OUTPUT_AT
 ) -> Figure:
-    """A 3x3 kernel over a 7x7 crop of real pixels: one output value worked out, and the output-size formula."""
+    """A 3x3 kernel over a 7x7 crop of real pixels: one output value worked out, and the output-size
+    formula.
+    """
     crop = digit[CROP_TOP : CROP_TOP + CROP_SIZE, CROP_LEFT : CROP_LEFT + CROP_SIZE].astype(
         np.int64
     )
@@ -379,7 +388,9 @@ def draw_convolution(
 
 
 def draw_pooling(values: np.ndarray | None = None) -> Figure:
-    """2x2 max and average pooling (stride 2) on a 4x4 example: each coloured window becomes one number."""
+    """2x2 max and average pooling (stride 2) on a 4x4 example: each coloured window becomes one
+    number.
+    """
     if values is None:
         values = np.array([[1, 3, 2, 0], [4, 6, 1, 1], [0, 2, 5, 7], [1, 1, 3, 8]])
     colours = [["#a6c8f4", "#f9c38c"], ["#b5e3a8", "#d9c2ec"]]
@@ -413,7 +424,8 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
             3.4,
             mean_out,
             "average pooling: nn.AvgPool2d(2)",
-            f"keeps the mean of the window\nblue window: ({' + '.join(map(str, b))}) / 4 = {b.mean():g}",
+            "keeps the mean of the window\n"
+            f"blue window: ({' + '.join(map(str, b))}) / 4 = {b.mean():g}",
         ),
     ):
         fmt = "{:d}" if result.dtype.kind in "iu" else "{:g}"
@@ -442,7 +454,8 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
     ax.text(
         0,
         6.6,
-        "Pooling has no weights to learn. It shrinks each feature map (fewer numbers for the next layer)\n"
+        "Pooling has no weights to learn. It shrinks each feature map "
+        "(fewer numbers for the next layer)\n"
         "and makes the network less sensitive to small shifts of the digit.",
         fontsize=14,
         va="top",
@@ -450,66 +463,118 @@ def draw_pooling(values: np.ndarray | None = None) -> Figure:
     return fig
 
 
-def draw_lenet() -> Figure:
-    """LeNet-5 as used in the course: feature-map stacks and fully connected layers, each with its shape."""
-    fig = plt.figure(figsize=(18, 6))
+@dataclass
+class Stage:
+    """One arrow of the LeNet diagram: the layers it stands for and the shape they produce."""
+
+    lines: list[str]  # one per layer: its attribute name on the model, and what it does
+    shape: tuple[int, ...]  # the output of the last layer, for one image
+
+
+def describe_layer(name: str, layer: nn.Module) -> str:
+    """`name: what it does`, e.g. 'conv1: conv 5x5, pad 2' (the name alone when it says it all)."""
+    if isinstance(layer, nn.Conv2d):
+        padding = f", pad {layer.padding[0]}" if layer.padding[0] else ""
+        return f"{name}: conv {layer.kernel_size[0]}x{layer.kernel_size[1]}{padding}"
+    if isinstance(layer, nn.MaxPool2d):
+        return f"{name}: max-pool {layer.kernel_size}x{layer.kernel_size}"
+    kinds = {
+        nn.BatchNorm2d: "BatchNorm",
+        nn.ReLU: "ReLU",
+        nn.Linear: "linear",
+        nn.Dropout: "dropout",
+    }
+    kind = next(
+        (text for cls, text in kinds.items() if isinstance(layer, cls)), type(layer).__name__
+    )
+    return name if kind.lower() == name else f"{name}: {kind}"
+
+
+def lenet_stages(model: nn.Module) -> list[Stage]:
+    """The model's named layers in the order a forward pass calls them, grouped into arrows.
+
+    A layer that changes the shape (convolution, pooling, flatten, linear) starts an arrow; the
+    layers that keep it (BatchNorm, ReLU, dropout) join the arrow before them.
+    """
+    names = {layer: name for name, layer in model.named_children()}
+    calls: list[tuple[str, nn.Module, tuple[int, ...]]] = []
+    hooks = [
+        layer.register_forward_hook(
+            lambda layer, inputs, output: calls.append(
+                (names[layer], layer, tuple(output.shape[1:]))
+            )
+        )
+        for layer in names
+    ]
+    try:
+        with torch.no_grad():
+            model.eval()(torch.zeros(1, 1, 28, 28))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    keeps_shape = (nn.BatchNorm2d, nn.ReLU, nn.Dropout)
+    stages: list[Stage] = []
+    for name, layer, shape in calls:
+        if stages and isinstance(layer, keeps_shape):
+            stages[-1].lines.append(describe_layer(name, layer))
+            stages[-1].shape = shape
+        else:
+            stages.append(Stage([describe_layer(name, layer)], shape))
+    return stages
+
+
+def draw_lenet(model: nn.Module | None = None) -> Figure:
+    """The course's LeNet5 drawn from the model: arrows name its layers, blocks show shapes."""
+    stages = lenet_stages(model if model is not None else LeNet5())
+    conv_c, pool_c, fc_c, out_c = "#a6c8f4", "#b5e3a8", "#f9c38c", "#f4a6a6"
+    fontsize = 12.5
+    char_w = 0.23  # the width of one character of the arrows' text, in the axes' units
+
+    def gap(stage: Stage) -> float:
+        return max(1.8, 0.7 + char_w * max(len(line) for line in stage.lines))
+
+    def block_width(shape: tuple[int, ...]) -> float:
+        return 0.55 if len(shape) == 1 else shape[-1] * 0.15 + (min(shape[0], 6) - 1) * 0.22
+
+    width = 0.6 + block_width((1, 28, 28)) + sum(gap(s) + block_width(s.shape) for s in stages)
+    width += 3.0  # the words after the last block
+    fig = plt.figure(figsize=(width * 0.42, 4.9))
     fig.suptitle(
-        "LeNet-5 (LeCun et al., 1998) as in this course: shapes are channels x height x width",
-        fontsize=19,
+        "LeNet-5 as built in this course (helpers.models.LeNet5): each arrow names the model's "
+        "layers, each block is their output (channels x height x width)",
+        fontsize=16,
         y=0.98,
     )
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.88))
-    ax.set_xlim(0, 38)
-    ax.set_ylim(-5.4, 3.4)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.86))
+    ax.set_xlim(0, width)
+    ax.set_ylim(-5.4, 3.3)
     ax.set_aspect("equal")
     ax.axis("off")
 
-    def stack(x: float, size: float, depth: int, colour: str, label: str) -> float:
-        """Draw `depth` offset squares (at most 6 shown) of side `size` centred vertically; return the right edge."""
-        shown = min(depth, 6)
-        step = 0.22
+    def label(x: float, y: float, text: str) -> None:
+        ax.text(x, y, text, ha="center", va="top", fontsize=15, fontweight="bold")
+
+    def stack(x: float, shape: tuple[int, ...], colour: str) -> float:
+        """Offset squares (at most 6 shown) for a C x H x W block; return the right edge."""
+        size, shown, step = shape[-1] * 0.15, min(shape[0], 6), 0.22
         for d in range(shown):
             off = d * step
             ax.add_patch(
                 Rectangle(
-                    (x + off, -size / 2 + off),
-                    size,
-                    size,
-                    facecolor=colour,
-                    edgecolor="black",
-                    linewidth=1.2,
+                    (x + off, -size / 2 + off), size, size, facecolor=colour, edgecolor="black"
                 )
             )
         right = x + (shown - 1) * step + size
-        ax.text(
-            (x + right) / 2,
-            -size / 2 - 0.5,
-            label,
-            ha="center",
-            va="top",
-            fontsize=15,
-            fontweight="bold",
-        )
+        label((x + right) / 2, -size / 2 - 0.5, "x".join(str(n) for n in shape))
         return right
 
-    def vector(x: float, length: float, colour: str, label: str) -> float:
-        ax.add_patch(
-            Rectangle(
-                (x, -length / 2), 0.55, length, facecolor=colour, edgecolor="black", linewidth=1.2
-            )
-        )
-        ax.text(
-            x + 0.275,
-            -length / 2 - 0.5,
-            label,
-            ha="center",
-            va="top",
-            fontsize=15,
-            fontweight="bold",
-        )
+    def vector(x: float, length: int, colour: str) -> float:
+        height = 1.2 + 4.0 * (length / 400) ** 0.5
+        ax.add_patch(Rectangle((x, -height / 2), 0.55, height, facecolor=colour, edgecolor="black"))
+        label(x + 0.275, -height / 2 - 0.5, str(length))
         return x + 0.55
 
-    def arrow(x0: float, x1: float, text: str, colour: str = "black") -> None:
+    def arrow(x0: float, x1: float, lines: list[str], colour: str) -> None:
         ax.add_patch(
             FancyArrowPatch(
                 (x0 + 0.15, 0),
@@ -520,66 +585,39 @@ def draw_lenet() -> Figure:
                 linewidth=2,
             )
         )
-        ax.text(
-            (x0 + x1) / 2,
-            1.0 if "\n" not in text else 1.2,
-            text,
-            ha="center",
-            va="bottom",
-            fontsize=12.5,
-            color=colour,
-        )
+        text = "\n".join(lines)
+        ax.text((x0 + x1) / 2, 0.6, text, ha="center", va="bottom", fontsize=fontsize, color=colour)
 
-    conv_c, pool_c, fc_c = "#a6c8f4", "#b5e3a8", "#f9c38c"
     x = 0.3
-    right = stack(x, 4.2, 1, "#dddddd", "1x28x28")
-    ax.text(x + 2.1, 2.6, "input image", ha="center", fontsize=13)
-    x = right + 2.6
-    arrow(right, x, "conv 5x5\npadding 2\n+ ReLU", BLUE)
-    right = stack(x, 4.2, 6, conv_c, "6x28x28")
-    x = right + 2.0
-    arrow(right, x, "max-pool\n2x2", GREEN)
-    right = stack(x, 2.1, 6, pool_c, "6x14x14")
-    x = right + 2.4
-    arrow(right, x, "conv 5x5\n(no padding)\n+ ReLU", BLUE)
-    right = stack(x, 1.5, 6, conv_c, "16x10x10")
-    x = right + 2.0
-    arrow(right, x, "max-pool\n2x2", GREEN)
-    right = stack(x, 0.75, 6, pool_c, "16x5x5")
-    features_end = right
-    x = right + 1.9
-    arrow(right, x, "flatten", GREY)
-    classifier_start = x
-    right = vector(x, 5.2, "#eeeeee", "400")
-    x = right + 1.6
-    arrow(right, x, "linear\n+ ReLU", ORANGE)
-    right = vector(x, 3.4, fc_c, "120")
-    x = right + 1.6
-    arrow(right, x, "linear\n+ ReLU", ORANGE)
-    right = vector(x, 2.6, fc_c, "84")
-    x = right + 1.6
-    arrow(right, x, "linear", ORANGE)
-    right = vector(x, 1.2, "#f4a6a6", "10")
+    right = stack(x, (1, 28, 28), "#dddddd")
+    ax.text((x + right) / 2, 2.6, "input image", ha="center", fontsize=13)
+    first_linear = conv_end = None
+    for i, stage in enumerate(stages):
+        kind = stage.lines[0].split(":")[-1].strip()
+        colour = {"flatten": GREY}.get(stage.lines[0], BLUE if "conv" in kind else GREEN)
+        if "linear" in kind:
+            colour = ORANGE
+        x = right + gap(stage)
+        arrow(right, x, stage.lines, colour)
+        if len(stage.shape) == 3:
+            right = stack(x, stage.shape, conv_c if "conv" in kind else pool_c)
+            conv_end = right
+        else:
+            if first_linear is None and "linear" in kind:
+                first_linear = right - 0.55
+            last = i == len(stages) - 1
+            right = vector(
+                x, stage.shape[0], out_c if last else ("#eeeeee" if colour == GREY else fc_c)
+            )
     ax.text(
         right + 0.3, 0, "scores\n(logits)\nfor the\ndigits 0-9", ha="left", va="center", fontsize=13
     )
-
     for x0, x1, colour, text in (
-        (
-            0.3,
-            features_end,
-            BLUE,
-            "feature extractor (model.features): convolutions find local patterns, pooling halves the size",
-        ),
-        (
-            classifier_start,
-            right,
-            ORANGE,
-            "classifier (model.classifier): 400 numbers -> 10 scores",
-        ),
+        (0.3, conv_end, BLUE, "convolutions find local patterns, pooling halves the size"),
+        (first_linear, right, ORANGE, "fully connected layers: 400 numbers -> 10 scores"),
     ):
-        ax.plot([x0, x0, x1, x1], [-4.2, -4.5, -4.5, -4.2], color=colour, linewidth=2)
-        ax.text((x0 + x1) / 2, -4.75, text, ha="center", va="top", fontsize=13.5, color=colour)
+        ax.plot([x0, x0, x1, x1], [-4.3, -4.6, -4.6, -4.3], color=colour, linewidth=2)
+        ax.text((x0 + x1) / 2, -4.85, text, ha="center", va="top", fontsize=13.5, color=colour)
     return fig
 
 

@@ -1,7 +1,8 @@
-"""Execute notebooks top to bottom, each in a fresh kernel, save them with their outputs, and time them.
+"""Execute notebooks top to bottom, each in a fresh kernel, save them with their outputs, and time
+them.
 
     uv run python scripts/run_notebooks.py              # full course (COURSE_FAST=0), all notebooks
-    uv run python scripts/run_notebooks.py --fast 03    # fast mode, notebooks whose name starts with 03
+    uv run python scripts/run_notebooks.py --fast 03    # fast mode, notebooks named 03...
 
 Prints the wall time and the kernel's peak resident memory per notebook, and writes them to
 benchmarks/results/notebooks_<mode>.json.
@@ -23,7 +24,7 @@ from course_tools.notebooks import NOTEBOOKS, ROOT, notebook_paths
 
 
 def execute(path: Path, timeout: int) -> dict[str, float]:
-    """Run one notebook in place in a fresh kernel; return its wall seconds and peak kernel memory."""
+    """Run one notebook in place in a fresh kernel; return its seconds and peak kernel memory."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -62,7 +63,8 @@ def main() -> None:
         print(f"running {path.name} ...", flush=True)
         results[path.name] = execute(path, args.timeout)
         print(
-            f"  {results[path.name]['seconds']:7.1f} s   peak kernel memory {results[path.name]['peak_rss_mb']:7.0f} MB",
+            f"  {results[path.name]['seconds']:7.1f} s   "
+            f"peak kernel memory {results[path.name]['peak_rss_mb']:7.0f} MB",
             flush=True,
         )
     total = time.perf_counter() - total_start

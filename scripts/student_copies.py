@@ -1,7 +1,7 @@
 """Write student copies of the notebooks: speaker notes removed, exercises kept, outputs cleared.
 
     uv run python scripts/student_copies.py                 # all notebooks -> build/student/
-    uv run python scripts/student_copies.py 02 03           # only notebooks whose name starts with 02 or 03
+    uv run python scripts/student_copies.py 02 03           # only notebooks named 02* or 03*
     uv run python scripts/student_copies.py --out /tmp/hand-out
 
 The notebooks hold no solutions: they live in `exercises/nbNN.py` and show only through
@@ -9,9 +9,9 @@ The notebooks hold no solutions: they live in `exercises/nbNN.py` and show only 
 notebook without its speaker notes (cells whose slide type is `notes`, or tagged `notes`; a cell
 tagged `solution` goes too, should one slip in), with every output and execution count cleared by
 nbconvert's ClearOutputPreprocessor, so students run the notebook themselves. The exercises (the
-statement, the cell with `____`, the check) stay. The images the notebooks show (`../images/...`) are copied to `<out>/images/` and the
-links rewritten, so the folder can be handed out as it is; students still need the course installed
-(`uv sync`) for `from helpers import ...`.
+statement, the cell with `____`, the check) stay. The images the notebooks show (`../images/...`)
+are copied to `<out>/images/` and the links rewritten, so the folder can be handed out as it is;
+students still need the course installed (`uv sync`) for `from helpers import ...`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,19 @@ from __future__ import annotations
 import argparse
 import copy
 import shutil
-import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
 
-from course_tools.notebooks import (  # noqa: E402
-    IMAGES, NOTEBOOKS, ROOT, images_relative_to, notebook_paths, read, without_test_comments, write,
+from course_tools.notebooks import (
+    IMAGES,
+    NOTEBOOKS,
+    ROOT,
+    images_relative_to,
+    notebook_paths,
+    read,
+    write,
 )
 
 REMOVED_TAGS = {"solution", "notes"}
@@ -43,14 +48,16 @@ def student_copy(nb: NotebookNode) -> NotebookNode:
     resources: dict = {}
     student, _ = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS).preprocess(student, resources)
     student.cells = [cell for cell in student.cells if not is_speaker_note(cell)]
-    clear = ClearOutputPreprocessor(remove_metadata_fields={"collapsed", "scrolled", "execution", "ExecuteTime"})
+    clear = ClearOutputPreprocessor(
+        remove_metadata_fields={"collapsed", "scrolled", "execution", "ExecuteTime"}
+    )
     student, _ = clear.preprocess(student, resources)
     student.metadata.pop("widgets", None)  # the progress bars of the instructor's run, now cleared
-    return without_test_comments(images_relative_to(student, "images/"))
+    return images_relative_to(student, "images/")
 
 
 def write_student_copies(paths: list[Path], out: Path, images: Path = IMAGES) -> list[Path]:
-    """Write a student copy of each notebook into `out` (plus the images they show); return the new paths."""
+    """Write a student copy of each notebook (and its images) into `out`; return the new paths."""
     written = [write(student_copy(read(path)), out / path.name) for path in paths]
     if images.is_dir():
         shutil.copytree(images, out / "images", dirs_exist_ok=True)
@@ -58,9 +65,18 @@ def write_student_copies(paths: list[Path], out: Path, images: Path = IMAGES) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("only", nargs="*", help="only notebooks whose file name starts with one of these")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="output folder (default: build/student)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "only", nargs="*", help="only notebooks whose file name starts with one of these"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "build" / "student",
+        help="output folder (default: build/student)",
+    )
     args = parser.parse_args()
     paths = notebook_paths(args.only)
     if not paths:

@@ -1,12 +1,13 @@
-"""Shared by the browser tests: find Chromium or Chrome, decide run/skip/fail, run JupyterLab, drive a notebook.
+"""Shared by the browser tests: find a browser, run, skip or fail, run JupyterLab, drive a notebook.
 
-    browser = require_browser()            # first, before any server starts: skip (or fail) with the reason
+    browser = require_browser()  # first, before any server starts: skip (or fail) with the reason
     with running_lab(tmp_path) as (base, token), sync_playwright() as p:
         page = launch(p, browser).new_page()
         open_notebook(page, base, token, "notebooks/01_data_exploration.ipynb")
 
-Browser tests run when COURSE_BROWSER_TESTS=1, as `.ci/run` sets: then a missing browser fails them. A plain
-`uv run pytest` (the README's command, on any student machine) skips them, saying how to run them.
+Browser tests run when COURSE_BROWSER_TESTS=1, as `.ci/run` sets: then a missing browser fails them.
+A plain `uv run pytest` (the README's command, on any student machine) skips them, saying how to run
+them.
 """
 
 from __future__ import annotations
@@ -15,12 +16,7 @@ import os
 
 import pytest
 
-from course_tools.jupyter import (  # noqa: F401 (launch and running_lab: re-exported for the tests)
-    BROWSER_NAMES,
-    find_browser,
-    launch,
-    running_lab,
-)
+from course_tools.jupyter import BROWSER_NAMES, find_browser, launch, running_lab  # noqa: F401 (launch and running_lab: re-exported for the tests)
 from course_tools.jupyter import START_S as SERVER_START_S
 from helpers.settings import REPO_ROOT  # noqa: F401 (re-exported for the tests)
 
@@ -32,12 +28,16 @@ RUN_S = 240
 
 
 def browser_tests_required() -> bool:
-    """True when COURSE_BROWSER_TESTS asks for the browser tests to run (so a missing browser is a failure)."""
+    """True when COURSE_BROWSER_TESTS asks for the browser tests to run (so a missing browser is a
+    failure).
+    """
     return os.environ.get("COURSE_BROWSER_TESTS", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def require_browser() -> str:
-    """The browser's path when COURSE_BROWSER_TESTS=1 (fail if none); otherwise skip, saying how to run them."""
+    """The browser's path when COURSE_BROWSER_TESTS=1 (fail if none); otherwise skip, saying how to
+    run them.
+    """
     path = find_browser()
     if not browser_tests_required():
         found = (
@@ -55,16 +55,17 @@ def require_browser() -> str:
 
 
 def open_notebook(page, base: str, token: str, relative: str, cells: int | None = None) -> None:
-    """Open notebook `relative` in JupyterLab; wait for its `cells` cells (if given) and an idle kernel."""
+    """Open notebook `relative` in JupyterLab; wait for its `cells` cells (if given) and an idle
+    kernel.
+    """
     page.set_default_timeout(SERVER_START_S * 1000)
     page.goto(f"{base}/lab/tree/{relative}?token={token}")
     if cells is not None:  # JupyterLab adds cells in batches
         page.wait_for_function(
             "(n) => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= n", arg=cells
         )
-    page.wait_for_selector(
-        '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
-    )  # the kernel is up
+    # the kernel is up
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
 
 
 def clear_outputs(page) -> None:
@@ -74,14 +75,17 @@ def clear_outputs(page) -> None:
 
 
 def wait_for_run(page, count: int, timeout_s: float = RUN_S) -> None:
-    """Wait until every code cell among the first `count` has run ([n]:), or one failed; and the kernel is idle."""
+    """Wait until every code cell among the first `count` has run ([n]:), or one failed; and the
+    kernel is idle.
+    """
     page.wait_for_function(
         """(count) => {
             const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')].slice(0, count);
             const prompts = cells.filter(c => c.classList.contains('jp-CodeCell'))
                 .map(c => (c.querySelector('.jp-InputPrompt')?.textContent || '').trim());
             const done = prompts.every(p => /^\\[\\d+\\]:$/.test(p));
-            const failed = cells.some(c => c.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]'));
+            const stderr = '[data-mime-type="application/vnd.jupyter.stderr"]';
+            const failed = cells.some(c => c.querySelector(stderr));
             const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
             const idle = !status || status.getAttribute('data-status') === 'idle';
             return idle && !prompts.some(p => p.includes('*')) && (done || failed);
@@ -92,7 +96,7 @@ def wait_for_run(page, count: int, timeout_s: float = RUN_S) -> None:
 
 
 def run_cells_above(page, count: int, timeout_s: float = RUN_S) -> None:
-    """Run the first `count` cells (Run → Run All Above Selected Cell) and wait until they have run."""
+    """Run the first `count` cells (Run → Run All Above Selected Cell) and wait until they ran."""
     page.locator(".jp-Notebook .jp-Cell").nth(count).locator(".jp-InputPrompt").click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Above Selected Cell").click()

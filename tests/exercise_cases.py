@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import redirect_stdout
 from typing import Any
 
-from helpers.exercises import Exercise, Result, ____
+from exercises.checking import Exercise, Result, ____
 
 
 def solution_answers(ex: Exercise, namespace: Mapping[str, Any] | None = None) -> tuple[Any, ...]:

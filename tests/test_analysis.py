@@ -86,9 +86,8 @@ def test_capture_activations_records_each_stage_and_removes_hooks():
 def test_hooks_are_removed_even_when_the_forward_pass_fails():
     model = LeNet5()
     with pytest.raises(RuntimeError):
-        analysis.capture_activations(
-            model, STAGES, torch.zeros(1, 3, 28, 28)
-        )  # wrong channel count
+        # wrong channel count
+        analysis.capture_activations(model, STAGES, torch.zeros(1, 3, 28, 28))
     assert all(not m._forward_hooks for m in model.modules())
 
 

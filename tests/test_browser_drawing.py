@@ -1,7 +1,8 @@
-"""Notebook 08 in a real browser: run up to the drawing widget, draw a 7 with the mouse, see a prediction.
+"""Notebook 08 in a real browser: run up to the drawing widget, draw a 7 with the mouse, see a
+prediction.
 
-Uses the shared helpers of tests/browser.py (find the browser, skip or fail, run JupyterLab). The notebook on
-disk is never modified (autosave is off in the test's JupyterLab settings).
+Uses the shared helpers of tests/browser.py (find the browser, skip or fail, run JupyterLab). The
+notebook on disk is never modified (autosave is off in the test's JupyterLab settings).
 """
 
 import hashlib
@@ -19,6 +20,9 @@ from browser import (
 )
 
 NOTEBOOK = "notebooks/08_your_handwriting.ipynb"
+# True once the pad's prediction line shows the text (a regular expression) given as the argument
+PREDICTION_MATCHES = """(pattern) => new RegExp(pattern).test(
+    document.querySelector('.course-drawing-prediction')?.textContent || '')"""
 SEVEN = [(0.25, 0.2), (0.75, 0.22), (0.45, 0.85)]  # one stroke, as fractions of the canvas
 
 
@@ -32,7 +36,9 @@ def widget_cell(nb: nbformat.NotebookNode) -> int:
 
 
 def draw(page, canvas, points: list[tuple[float, float]], steps: int = 12) -> None:
-    """One stroke through `points` (fractions of the canvas), with small mouse moves as a hand makes."""
+    """One stroke through `points` (fractions of the canvas), with small mouse moves as a hand
+    makes.
+    """
     box = canvas.bounding_box()
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*xy[0])
@@ -63,9 +69,7 @@ def test_draw_a_digit_and_see_the_prediction(tmp_path):
             canvas.scroll_into_view_if_needed()
             draw(page, canvas, SEVEN)
             prediction = page.locator(".course-drawing-prediction")
-            page.wait_for_function(
-                "() => /prediction: \\d/.test(document.querySelector('.course-drawing-prediction')?.textContent || '')"
-            )
+            page.wait_for_function(PREDICTION_MATCHES, arg=r"prediction: \d")
             page.screenshot(path=str(screenshot))
             print(f"screenshot: {screenshot}")
             assert re.search(r"prediction: \d \(\d+\.\d%\)", prediction.inner_text())
@@ -73,13 +77,13 @@ def test_draw_a_digit_and_see_the_prediction(tmp_path):
             ink = page.evaluate(
                 """() => { const c = document.querySelector('.course-drawing-input');
                            const d = c.getContext('2d').getImageData(0, 0, 28, 28).data;
-                           let dark = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++; return dark; }"""
+                           let dark = 0;
+                           for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+                           return dark; }"""
             )
             assert ink > 20, f"the 28x28 input shows only {ink} dark pixels"
             page.get_by_role("button", name="Clear").click()
-            page.wait_for_function(
-                "() => /Draw a digit/.test(document.querySelector('.course-drawing-prediction')?.textContent || '')"
-            )
+            page.wait_for_function(PREDICTION_MATCHES, arg="Draw a digit")
         finally:
             browser.close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before, (

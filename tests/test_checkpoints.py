@@ -8,10 +8,14 @@ import torch
 from torch import nn
 
 from helpers.checkpoints import (
+    FORMAT,
     CheckpointError,
+    architecture_key,
+    checkpoint_metadata,
     checkpoint_path,
     load_checkpoint,
     load_or_train,
+    lock_file,
     read_checkpoint,
     save_checkpoint,
 )
@@ -97,7 +101,7 @@ def test_other_architecture_is_refused(tmp_path):
 
 def test_changed_layers_are_refused(tmp_path):
     save_checkpoint(tmp_path / "m.pt", nn.Linear(4, 3), META)
-    with pytest.raises(CheckpointError, match="do not fit"):
+    with pytest.raises(CheckpointError, match="different Linear .its layers or forward changed"):
         load_checkpoint(tmp_path / "m.pt", nn.Linear(5, 3))
 
 
@@ -108,7 +112,7 @@ def test_files_that_are_not_checkpoints(tmp_path, content):
         torch.save(LeNet5().state_dict(), path)  # a bare state_dict: no marker, no metadata
     else:
         path.write_bytes(content)
-    with pytest.raises(CheckpointError, match="not a (readable )?course checkpoint"):
+    with pytest.raises(CheckpointError, match="cannot be read|not a course checkpoint"):
         load_checkpoint(path, LeNet5())
 
 
@@ -178,7 +182,7 @@ def test_stale_or_foreign_checkpoints_are_retrained_and_kept(checkpoint_folder, 
     save_checkpoint(checkpoint_folder / "m.pt", CompactCNN(), META | {"settings": {"lr": 1e-3}})
     load_or_train("m", tiny_build, {"lr": 1e-3}, tiny_train, CPU)
     assert "holds a CompactCNN" in capsys.readouterr().out
-    assert read_checkpoint(checkpoint_folder / "m.pt")["architecture"] == "Linear"
+    assert read_checkpoint(checkpoint_folder / "m.pt")["architecture"].startswith("Linear:")
 
 
 def test_kept_checkpoints_are_never_overwritten(checkpoint_folder):
@@ -207,7 +211,168 @@ def test_unreadable_checkpoint_is_kept_not_deleted(checkpoint_folder, capsys):
     load_or_train("m", tiny_build, {}, tiny_train, CPU)
     kept = list(checkpoint_folder.glob("m.*.old.pt"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"garbage"
-    assert "not a readable course checkpoint" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "m.pt cannot be read" in out and "kept it as m." in out
+    assert "Delete it" not in out  # it was kept aside already: never advise what was done
+
+
+# --- a checkpoint that cannot be used, for any reason, is kept aside and retrained ---------
+
+
+class Hostile:
+    """Unpickling this would create a file: weights_only must refuse it unopened."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def good_payload() -> dict:
+    model = tiny_build()
+    return {
+        "format": FORMAT,
+        "architecture": architecture_key(model),
+        "state_dict": model.state_dict(),
+        "metadata": dict(META) | {"settings": {}},
+    }
+
+
+def without(key: str) -> dict:
+    return {k: v for k, v in good_payload().items() if k != key}
+
+
+def with_metadata(**changes) -> dict:
+    payload = good_payload()
+    payload["metadata"] = {k: v for k, v in payload["metadata"].items() if k not in changes} | {
+        k: v for k, v in changes.items() if v is not None
+    }
+    return payload
+
+
+UNUSABLE = {
+    "no metadata": lambda path: torch.save(without("metadata"), path),
+    "no state_dict": lambda path: torch.save(without("state_dict"), path),
+    "no architecture": lambda path: torch.save(without("architecture"), path),
+    "metadata without test_accuracy": lambda path: torch.save(
+        with_metadata(test_accuracy=None), path
+    ),
+    "accuracy as text": lambda path: torch.save(with_metadata(test_accuracy="99%"), path),
+    "metadata a list": lambda path: torch.save(good_payload() | {"metadata": [1]}, path),
+    "weights a list": lambda path: torch.save(good_payload() | {"state_dict": [1]}, path),
+    "a weight not a tensor": lambda path: torch.save(
+        good_payload() | {"state_dict": {"weight": [1.0]}}, path
+    ),
+    "format 1 (no key)": lambda path: torch.save(
+        good_payload() | {"format": "mnist-course-checkpoint/1", "architecture": "Linear"}, path
+    ),
+    "not a dict": lambda path: torch.save([1, 2, 3], path),
+    "empty file": lambda path: path.write_bytes(b""),
+    "truncated": lambda path: (
+        torch.save(good_payload(), path),
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    ),
+    "hostile pickle": lambda path: torch.save(
+        {"format": FORMAT, "x": Hostile(path.with_name("pwned"))}, path
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_unusable_checkpoint_is_a_clear_error_never_a_key_error(checkpoint_folder, case):
+    UNUSABLE[case](checkpoint_folder / "m.pt")
+    with pytest.raises(CheckpointError) as caught:
+        read_checkpoint(checkpoint_folder / "m.pt")
+    message = str(caught.value)
+    assert message.startswith("m.pt ") and str(checkpoint_folder) in message and "\n" not in message
+    assert (
+        "weights_only=False" not in message
+    )  # torch's advice to drop the guard is never passed on
+    with pytest.raises(CheckpointError):
+        load_checkpoint(checkpoint_folder / "m.pt", tiny_build())
+    assert not (checkpoint_folder / "pwned").exists()
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_unusable_checkpoint_is_kept_aside_and_retrained(checkpoint_folder, capsys, case):
+    UNUSABLE[case](checkpoint_folder / "m.pt")
+    original = (checkpoint_folder / "m.pt").read_bytes()
+    calls = []
+    model, _ = load_or_train("m", tiny_build, {}, lambda: tiny_train(calls), CPU)
+    lines = capsys.readouterr().out.splitlines()
+    assert calls == [1] and lines[0].startswith("Training m: m.pt ") and "kept it as m." in lines[0]
+    (kept,) = checkpoint_folder.glob("m.*.old.pt")
+    assert kept.read_bytes() == original
+    assert same_weights(model, _loaded(checkpoint_folder / "m.pt"))  # the new one is whole
+    assert not (checkpoint_folder / "pwned").exists()
+
+
+def test_checkpoint_metadata_reads_another_notebooks_result_safely(checkpoint_folder, capsys):
+    assert checkpoint_metadata("ann") is None
+    assert (
+        capsys.readouterr().out
+        == f"No ann.pt in {checkpoint_folder}: run the notebook that trains it first.\n"
+    )
+    save_checkpoint(checkpoint_folder / "ann.pt", tiny_build(), META)
+    assert checkpoint_metadata("ann") == META and capsys.readouterr().out == ""
+    for case in ("truncated", "hostile pickle", "no metadata"):
+        UNUSABLE[case](checkpoint_folder / "ann.pt")
+        assert checkpoint_metadata("ann") is None
+        note = capsys.readouterr().out
+        assert note.startswith("ann.pt ") and note.count("\n") == 1 and "not using it" in note
+    assert not (checkpoint_folder / "pwned").exists()
+
+
+# --- temporary files of killed saves: removed by the next save, never loaded ---------------
+
+
+def _killed_mid_save(folder: str, name: str) -> None:
+    """A child process that dies (SIGKILL) half-way through writing checkpoint `name`."""
+    import signal
+
+    def half_then_killed(payload, f):
+        f.write(b"half a checkpoint")
+        f.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    torch.save = half_then_killed  # in this child process only
+    save_checkpoint(os.path.join(folder, name), tiny_build(), META)
+
+
+def temporaries(folder):
+    return sorted(p.name for p in folder.glob(".*.tmp"))
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_temporaries_of_killed_saves_are_never_loaded_and_the_next_save_removes_them(
+    checkpoint_folder, capsys
+):
+    context = multiprocessing.get_context("fork")
+    for name in ("m.pt", "other.pt"):
+        child = context.Process(target=_killed_mid_save, args=(str(checkpoint_folder), name))
+        child.start()
+        child.join(60)
+        assert child.exitcode == -9  # SIGKILL: no handler ran, the temporary stays
+        # other.pt's save removed m.pt's temporary before it was killed in its turn
+        assert [t.split(".")[1] for t in temporaries(checkpoint_folder)] == [name[:-3]]
+    calls = []
+    load_or_train("m", tiny_build, {}, lambda: tiny_train(calls), CPU)
+    assert calls == [1] and "no m.pt yet" in capsys.readouterr().out  # the half file was not loaded
+    assert temporaries(checkpoint_folder) == []  # m's and other's: nobody was writing them
+
+
+def test_a_save_in_progress_keeps_its_temporary(checkpoint_folder):
+    import fcntl
+
+    writing = checkpoint_folder / ".other.pt.abcd1234.tmp"
+    writing.write_bytes(b"being written")
+    with open(lock_file(checkpoint_folder / "other.pt"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another save of other.pt is running
+        save_checkpoint(checkpoint_folder / "m.pt", tiny_build(), META)
+        assert writing.exists()
+    save_checkpoint(checkpoint_folder / "m.pt", tiny_build(), META)
+    assert not writing.exists()
 
 
 # --- the folder is checked before training ------------------------------------------------
@@ -336,6 +501,7 @@ def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_pat
     from dataclasses import replace
 
     from helpers.data import Splits
+    from helpers.models import LeNet5
     from helpers.recipes import CNN_RECIPE, load_or_train_recipe, train_recipe
 
     monkeypatch.setenv("COURSE_FAST", "1")
@@ -344,11 +510,12 @@ def test_cnn_from_load_or_train_recipe_equals_the_one_train_recipe_gives(tmp_pat
     splits = Splits(x[:200], y[:200], x[200:250], y[200:250], x[250:], y[250:])
     recipe = replace(CNN_RECIPE, epochs=1)
 
-    in_03, _ = train_recipe(recipe, CPU, splits, verbose=False)
+    in_03, _ = train_recipe(LeNet5, recipe, CPU, splits, verbose=False)
     torch.rand(1000)  # whatever ran before in the notebook must not matter
-    in_05, meta = load_or_train_recipe("cnn", recipe, CPU, splits)  # empty folder: trained now
+    # empty folder: trained now
+    in_05, meta = load_or_train_recipe("cnn", LeNet5, recipe, CPU, splits)
     in_06, _ = load_or_train_recipe(
-        "cnn", recipe, CPU, splits
+        "cnn", LeNet5, recipe, CPU, splits
     )  # loaded from the checkpoint 05 saved
     assert same_weights(in_03, in_05) and same_weights(in_03, in_06)
     assert meta["settings"] == recipe.settings()

@@ -349,3 +349,28 @@ def test_scrambled_extraction_without_archives_is_a_clear_error(
     assert not check_says(monkeypatch).ok
     with pytest.raises(MnistDataError, match="MNIST_MIRROR"):
         load_mnist(train=True)
+
+
+@pytest.mark.parametrize("length", range(1, 60, 3))
+def test_the_data_folder_message_never_breaks_its_command(tmp_path, monkeypatch, length):
+    """Issue 22: the advice wrapped at the hyphen of `~/mnist-data`, so copying the command failed."""
+    (tmp_path / ("d" * length)).write_text(
+        ""
+    )  # a data "folder" that is a file, at many path lengths
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / ("d" * length)))
+    with pytest.raises(MnistDataError) as info:
+        load_mnist(train=False)
+    assert any(
+        "`export COURSE_DATA_DIR=~/mnist-data`" in line for line in str(info.value).splitlines()
+    )
+
+
+def test_fill_keeps_every_command_whole_at_any_width():
+    from helpers._safe_files import fill
+
+    text = "What to do: set it (`export COURSE_DATA_DIR=~/mnist-data`), then `uv run pytest -p no:xdist`."
+    for width in range(10, 101):
+        lines = fill(text, width).splitlines()
+        assert any("`export COURSE_DATA_DIR=~/mnist-data`" in line for line in lines), width
+        assert any("`uv run pytest -p no:xdist`" in line for line in lines), width
+        assert " ".join(lines) == text

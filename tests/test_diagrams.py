@@ -1,25 +1,18 @@
 """The diagram script draws each figure from the numbers it is given (no data needed)."""
 
-import importlib.util
-from pathlib import Path
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from script_loader import load_script
+from torch import nn
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_diagrams.py"
+from helpers.models import LeNet5
 
 
 @pytest.fixture(scope="module")
 def diagrams():
-    spec = importlib.util.spec_from_file_location("make_diagrams", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/make_diagrams.py")  # it switches matplotlib to Agg
 
 
 @pytest.fixture
@@ -32,7 +25,6 @@ def digit() -> np.ndarray:
 
 
 def test_conv2d_valid_matches_torch(diagrams, digit):
-    import torch
     import torch.nn.functional as F
 
     kernel = diagrams.EDGE_KERNEL
@@ -66,3 +58,47 @@ def test_flattening_names_the_positions(diagrams, digit):
     texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
     assert "position 406" in texts and "378" in texts and "434" in texts
     plt.close(fig)
+
+
+def test_lenet_diagram_names_every_layer_of_the_course_model_in_order(diagrams):
+    model = LeNet5()
+    fig = diagrams.draw_lenet(model)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    # Each arrow's text holds one line per layer, starting with the layer's attribute name.
+    drawn = [
+        line.split(":")[0]
+        for text in texts
+        for line in text.splitlines()
+        if any(line.split(":")[0] == name for name, _ in model.named_children())
+    ]
+    assert drawn == [name for name, _ in model.named_children()]
+    assert "bn1: BatchNorm" in " ".join(texts) and "bn2: BatchNorm" in " ".join(texts)
+    plt.close(fig)
+
+
+def test_lenet_diagram_shapes_come_from_a_forward_pass(diagrams):
+    class Wider(nn.Module):  # another network: the diagram follows it, not a typed-in LeNet
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 8, kernel_size=3, padding=1)
+            self.relu1 = nn.ReLU()
+            self.pool1 = nn.MaxPool2d(2)
+            self.flatten = nn.Flatten()
+            self.fc1 = nn.Linear(8 * 14 * 14, 10)
+
+        def forward(self, x):
+            return self.fc1(self.flatten(self.pool1(self.relu1(self.conv1(x)))))
+
+    stages = diagrams.lenet_stages(Wider())
+    assert [s.lines for s in stages] == [
+        ["conv1: conv 3x3, pad 1", "relu1: ReLU"],
+        ["pool1: max-pool 2x2"],
+        ["flatten"],
+        ["fc1: linear"],
+    ]
+    assert [s.shape for s in stages] == [(8, 28, 28), (8, 14, 14), (1568,), (10,)]
+    fig = diagrams.draw_lenet(Wider())
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"8x28x28", "8x14x14", "1568", "10"} <= texts
+    plt.close(fig)
+    assert torch.is_grad_enabled()

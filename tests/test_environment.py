@@ -22,7 +22,9 @@ def pyproject() -> dict:
 
 
 def conda_sections() -> tuple[dict[str, str], dict[str, str]]:
-    """(course dependencies, dev dependencies) of environment.yml; pip entries count as the course's."""
+    """(course dependencies, dev dependencies) of environment.yml; pip entries count as the
+    course's.
+    """
     text = (REPO_ROOT / "environment.yml").read_text()
     course, dev = {}, {}
     target = course

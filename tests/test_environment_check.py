@@ -154,3 +154,29 @@ def test_command_reports_a_missing_torch_instead_of_a_traceback(tmp_path):
         and "uv sync" in result.stdout
         and "Traceback" not in result.stderr
     )
+
+
+@pytest.mark.parametrize("length", range(1, 60, 3))
+def test_report_never_breaks_a_command(tmp_path, monkeypatch, length):
+    (tmp_path / ("f" * length)).write_text("")
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(tmp_path / ("f" * length)))
+    report = format_report([Check("x" * (length % 12), True, "fine"), check_checkpoint_folder()])
+    assert any(
+        "`export COURSE_CHECKPOINT_DIR=~/mnist-checkpoints`" in line for line in report.splitlines()
+    )
+
+
+def test_low_space_and_leftover_temporaries_are_reported(tmp_path, monkeypatch):
+    import helpers.checkpoints
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    monkeypatch.setenv("COURSE_CHECKPOINT_DIR", str(folder))
+    monkeypatch.setenv("COURSE_FAST", "0")  # fast mode would use models/fast
+    (folder / ".ann.pt.k3j2h1g0.tmp").write_bytes(b"x" * 2000)  # a save that was killed
+    check = check_checkpoint_folder()
+    assert check.ok and "1 temporary file(s) of interrupted saves (2.0 kB)" in check.found
+    monkeypatch.setattr(helpers.checkpoints, "free_bytes", lambda folder: 1_000_000)
+    check = check_checkpoint_folder()
+    assert not check.ok and f"disk full: {folder} has 1.0 MB free" in check.found
+    assert "free some space" in check.fix and verdict([check]) == "1 problem: checkpoints."

@@ -1,4 +1,4 @@
-"""helpers.exercises: blanks are not attempted, wrong answers say why, student errors and checker
+"""exercises.checking: blanks are not attempted, wrong answers say why, student errors and checker
 bugs show no traceback, hints come one at a time, the solution only on request; and every exercise
 in exercises/ is well formed, tested, and robust to odd answers."""
 
@@ -10,7 +10,7 @@ import torch
 from exercise_cases import assert_result, printed
 from torch import nn
 
-from helpers.exercises import (
+from exercises.checking import (
     Exercise,
     Wrong,
     ____,

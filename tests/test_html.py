@@ -1,13 +1,29 @@
-"""The static HTML course: pages with their outputs, progress bars drawn without widgets, formulas as MathML,
-previous/next links, the notebook's title, no test marker, an index with times."""
+"""The static HTML course, on sample notebooks and on the course's own.
 
+Pages keep their outputs, draw progress bars without widgets and formulas as MathML, link the
+previous and next notebook, carry the notebook's title; the index lists the syllabus with times.
+"""
+
+import html
 import json
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from script_loader import load_script
+
+from course_tools.notebooks import (
+    ROOT,
+    TIMINGS,
+    format_seconds,
+    full_run_seconds,
+    notebook_paths,
+    syllabus,
+    title_and_learn,
+)
 
 build_html = load_script("scripts/build_html.py")
 
@@ -37,7 +53,7 @@ def model(name: str, **state) -> dict:
 
 
 def sample_notebook() -> nbformat.NotebookNode:
-    """An executed notebook with a tqdm progress bar (widget), a printed line and a hidden solution."""
+    """An executed notebook: a tqdm progress bar (widget), a printed line and a hidden solution."""
     bar = new_output(
         "display_data",
         data={
@@ -59,11 +75,12 @@ def sample_notebook() -> nbformat.NotebookNode:
         cells=[
             new_markdown_cell(TITLE_CELL),
             new_markdown_cell(
-                "The size: $$\\text{out} = \\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
+                "The size: $$\\text{out} = "
+                "\\left\\lfloor \\frac{n + 2p - k}{s} \\right\\rfloor + 1$$ "
                 "where $k$ is the kernel size; `$HOME` and $5 are not formulas."
             ),
             new_code_cell(
-                "# NBVAL_CHECK_OUTPUT\ntrain()",
+                "train()",
                 execution_count=1,
                 outputs=[bar, new_output("stream", name="stdout", text="accuracy 0.97\n")],
             ),
@@ -124,7 +141,7 @@ def test_page_keeps_outputs_and_draws_progress_bars(built):
     assert 'href="index.html"' in page
 
 
-def test_page_title_navigation_formula_and_no_test_marker(built):
+def test_page_title_navigation_and_formula(built):
     page = built[1].read_text()
     assert "<title>99 · Sample notebook</title>" in page
     nav = '<a href="98_first.html">← 98 · First one</a> · <a href="index.html">All notebooks</a>'
@@ -134,11 +151,11 @@ def test_page_title_navigation_formula_and_no_test_marker(built):
     first, last = built[2].read_text(), built[3].read_text()
     assert "←" not in first.split("</nav>")[0] and "99_sample.html" in first
     assert "→" not in last.split("</nav>")[0] and "99_sample.html" in last
-    # The formula is MathML (browsers draw it without MathJax or a network); code and prices keep their $.
+    # The formula is MathML (browsers draw it without MathJax or a network); code and prices keep
+    # their $.
     assert 'display="block"><mrow><mtext>out</mtext>' in page and "<mfrac>" in page
     assert "\\frac" not in page and "mathjax" not in page.lower()
     assert "<mi>k</mi>" in page and "$HOME" in page and "$5" in page
-    assert "NBVAL" not in page
 
 
 def test_index_lists_title_learning_goals_link_and_time(built):
@@ -153,15 +170,58 @@ def test_index_without_timings(tmp_path):
     (tmp_path / "notebooks").mkdir()
     path = tmp_path / "notebooks" / "99_sample.ipynb"
     nbformat.write(sample_notebook(), path)
-    index = build_html.index_page([path], build_html.read_timings(tmp_path / "missing.json"))
+    index = build_html.index_page([path], full_run_seconds(tmp_path / "missing.json"))
     assert "not measured yet" in index and "run_notebooks.py" in index
 
 
 def test_title_and_learn_parsing():
-    title, learn = build_html.title_and_learn(sample_notebook())
+    title, learn = title_and_learn(sample_notebook())
     assert title == "99 · Sample notebook"
     assert learn == ["how `tensors` look", "what a *loss* is, over two lines"]
-    assert (
-        build_html.format_seconds(45.2) == "45 s"
-        and build_html.format_seconds(3600) == "60 min 0 s"
+    assert format_seconds(45.2) == "45 s" and format_seconds(3600) == "60 min 0 s"
+
+
+@pytest.fixture(scope="module")
+def course_html(tmp_path_factory):
+    """The course's own notebooks built by the script, as an instructor runs it."""
+    out = tmp_path_factory.mktemp("html")
+    script = ROOT / "scripts" / "build_html.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--out", str(out)], capture_output=True, text=True
     )
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in run.stdout  # every notebook is stored with its outputs
+    return out
+
+
+def test_the_course_builds_a_page_per_notebook_linked_in_order(course_html):
+    paths = notebook_paths()
+    assert len(paths) >= 9
+    assert sorted(p.name for p in course_html.iterdir()) == sorted(
+        ["index.html", *(f"{p.stem}.html" for p in paths)]
+    )
+    for i, path in enumerate(paths):
+        page = (course_html / f"{path.stem}.html").read_text(encoding="utf-8")
+        heading = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0][2:]
+        assert f"<title>{heading}</title>" in page
+        nav = re.findall(r'<nav class="course-nav".*?</nav>', page, flags=re.DOTALL)
+        assert len(nav) == 2 and nav[0] == nav[1]  # the same links at the top and the bottom
+        links = re.findall(r'href="([^"]+)"', nav[0])
+        expected = [f"{paths[i - 1].stem}.html"] if i else []
+        expected += ["index.html"] + ([f"{paths[i + 1].stem}.html"] if i + 1 < len(paths) else [])
+        assert links == expected, path.name
+        # Offline: no script or image from the internet, every image embedded, no widget state.
+        assert not re.search(r'<script[^>]+src="https?:', page), path.name
+        assert not re.search(r'<img[^>]+src="(?!data:)', page), path.name
+        assert "widget-state+json" not in page
+
+
+def test_the_course_index_holds_the_syllabus_and_the_times(course_html):
+    index = (course_html / "index.html").read_text(encoding="utf-8")
+    timings = full_run_seconds(TIMINGS)
+    for entry in syllabus():
+        assert f'<a href="{entry.path.stem}.html">{html.escape(entry.name)}</a>' in index
+        assert len(entry.learn) >= 3, entry.path.name  # every notebook says what you will learn
+        row = index.split(f'href="{entry.path.stem}.html"')[1].split("</tr>")[0]
+        assert row.count("<li>") == len(entry.learn)
+        assert format_seconds(timings[entry.path.name]) in row

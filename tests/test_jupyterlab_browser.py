@@ -1,10 +1,11 @@
-"""JupyterLab as a student uses it: a real browser opens notebook 01, runs its first cells, and looks.
+"""JupyterLab as a student uses it: a real browser opens notebook 01, runs its first cells, and
+looks.
 
 Starts JupyterLab headless on a free 127.0.0.1 port (with a token, its settings and workspaces in a
-temporary folder, autosave off so the notebook on disk is never touched), drives the Chromium or Chrome
-that tests/browser.py finds with Playwright (no browser download), and saves a screenshot under the
-test's temporary folder. Without a browser it is skipped (before any server starts) with how to enable
-it; with COURSE_BROWSER_TESTS=1 (as in .ci/run) a missing browser fails instead.
+temporary folder, autosave off so the notebook on disk is never touched), drives the Chromium or
+Chrome that tests/browser.py finds with Playwright (no browser download), and saves a screenshot
+under the test's temporary folder. Without a browser it is skipped (before any server starts) with
+how to enable it; with COURSE_BROWSER_TESTS=1 (as in .ci/run) a missing browser fails instead.
 """
 
 import hashlib
@@ -44,7 +45,7 @@ def notebook_to_open() -> str:
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """(browser path, base URL, token): the browser is looked for first, so a skip starts no server."""
+    """(browser path, base URL, token): the browser is found first, so a skip starts no server."""
     executable = require_browser()
     with running_lab(tmp_path) as (base, token):
         yield executable, base, token
@@ -55,7 +56,7 @@ def sha256(path: Path) -> str:
 
 
 def assert_nothing_wrong_shown(page) -> None:
-    """No text-only progress bar ("IProgress not found"), no traceback or error output on the page."""
+    """No text-only progress bar ("IProgress not found"), traceback or error output on the page."""
     text = page.locator(".jp-Notebook").inner_text()
     assert "IProgress not found" not in text, (
         "the progress bar fell back to text: ipywidgets is not working"
@@ -110,11 +111,11 @@ def test_student_runs_first_cells_in_jupyterlab(jupyterlab, tmp_path):
             assert_nothing_wrong_shown(page)
 
             if not has_bar:
-                # None of those cells shows a progress bar: add one, as a training loop shows it, and run it.
+                # None of those cells shows a progress bar: add one, as a training loop shows it,
+                # and run it.
                 page.keyboard.press("Escape")
-                page.keyboard.press(
-                    "a"
-                )  # a new cell above the selected one, right after the cells that ran
+                # a new cell above the selected one, right after the cells that ran
+                page.keyboard.press("a")
                 page.keyboard.press("Enter")
                 page.keyboard.insert_text(TQDM_CELL)
                 page.keyboard.press("Control+Enter")
@@ -144,7 +145,9 @@ def fake_executable(path: Path) -> Path:
 
 @pytest.fixture
 def no_browser_anywhere(monkeypatch, tmp_path):
-    """A machine without any browser: empty PATH, no CHROME_PATH, no usual places, no Playwright cache."""
+    """A machine without any browser: empty PATH, no CHROME_PATH, no usual places, no Playwright
+    cache.
+    """
     import browser
 
     from course_tools import jupyter

@@ -1,13 +1,23 @@
-"""The three networks: output shapes, parameter counts, and the LeNet-5 padding arithmetic."""
+"""The three networks: output shapes, parameter counts, named layers, logits, multiply-adds."""
 
 import pytest
 import torch
 from torch import nn
 
-from helpers.models import ANN, CompactCNN, LeNet5, build_model, count_parameters, multiply_adds
+from helpers.models import (
+    ANN,
+    MODELS,
+    CompactCNN,
+    LeNet5,
+    TwoConvTwoLinear,
+    TwoLayerNN,
+    build_model,
+    count_parameters,
+    multiply_adds,
+)
 
 
-@pytest.mark.parametrize("name", ["ann", "compact_cnn", "lenet5"])
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_models_map_a_batch_of_digits_to_ten_logits(name):
     model = build_model(name)
     assert model(torch.zeros(4, 1, 28, 28)).shape == (4, 10)
@@ -20,19 +30,28 @@ def test_parameter_counts():
     assert count_parameters(CompactCNN()) == 60_074
     # conv1 6*25+6, conv2 16*150+16, then the same fully connected layers
     assert count_parameters(LeNet5()) == 61_728
+    # the assignment's Q1: 784*512+512 + 512*10+10
+    assert count_parameters(TwoLayerNN()) == 407_050
+    # the assignment's Q2: the compact CNN's convolutions (940), then 400*120+120 + 120*10+10
+    assert count_parameters(TwoConvTwoLinear()) == 50_270
 
 
-@pytest.mark.parametrize("model_class", [CompactCNN, LeNet5])
+def test_layers_counted_as_the_course_counts_them():
+    """A layer is one with weights (Linear or Conv2d): Q1's network has 2, Q2's has 2 + 2."""
+
+    def count(model, kind):
+        return sum(isinstance(m, kind) for m in model.modules())
+
+    assert count(TwoLayerNN(), nn.Linear) == 2 and count(TwoLayerNN(), nn.Conv2d) == 0
+    assert count(TwoConvTwoLinear(), nn.Conv2d) == 2 and count(TwoConvTwoLinear(), nn.Linear) == 2
+    assert count(ANN(), nn.Linear) == 3 and count(CompactCNN(), nn.Linear) == 3
+
+
+@pytest.mark.parametrize("model_class", [CompactCNN, TwoConvTwoLinear, LeNet5])
 def test_convolutional_part_gives_16x5x5(model_class):
     model, x = model_class(), torch.zeros(1, 1, 28, 28)
-    for name in (
-        "conv1",
-        "relu1",
-        "pool1",
-        "conv2",
-        "relu2",
-        "pool2",
-    ):  # the named layers notebook 06 hooks
+    # the named layers notebook 06 hooks
+    for name in ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2"):
         x = getattr(model, name)(x)
     assert x.shape == (1, 16, 5, 5)
 
@@ -42,16 +61,6 @@ def test_dropout_only_in_training_mode():
     assert torch.equal(model.eval()(x), model(x))
     torch.manual_seed(0)
     assert not torch.equal(model.train()(x), model.eval()(x))
-
-
-def test_lenet_without_padding_breaks_the_400_arithmetic():
-    # The seeds' bug: 5x5 kernels with no padding leave 16x4x4 = 256 features, not 400.
-    unpadded = nn.Sequential(
-        nn.Conv2d(1, 6, 5), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.Flatten()
-    )
-    assert unpadded(torch.zeros(1, 1, 28, 28)).shape == (1, 256)
-    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
-        nn.Linear(400, 120)(unpadded(torch.zeros(1, 1, 28, 28)))
 
 
 def test_unknown_model_name_lists_the_choices():

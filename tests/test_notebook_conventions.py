@@ -1,4 +1,4 @@
-"""Every numbered notebook follows CONTRIBUTING.md: title with the restart reminder, settings, exercises, clean run."""
+"""Notebooks follow CONTRIBUTING.md: title, restart reminder, settings, exercises, a clean run."""
 
 import re
 import tokenize
@@ -127,6 +127,14 @@ def test_no_stored_errors(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_test_markers_are_tags_never_comments(path):
+    """nbval's markers are cell tags: a `# NBVAL_...` comment is what a student would see."""
+    for i, cell in enumerate(read(path).cells):
+        if cell.cell_type == "code":
+            assert not re.search(r"#\s*NBVAL_", cell.source), f"{path.name}: cell {i}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_run_top_to_bottom_in_one_go(path):
     counts = [c.execution_count for c in read(path).cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1)), (
@@ -152,7 +160,9 @@ COURSE_PACKAGES = ("helpers", "viz")
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_course_packages_imported_one_way(path):
-    """`from helpers import ...` and `from viz import ...`, in the setup cell only: never a module of them."""
+    """`from helpers import ...` and `from viz import ...`, in the setup cell only: never a module
+    of them.
+    """
     imports = [
         (i, line.strip())
         for i, c in enumerate(read(path).cells)
@@ -170,14 +180,16 @@ def test_course_packages_imported_one_way(path):
         )
     ]
     assert not stray, (
-        f"{path.name}: import the course packages in the setup cell as `from helpers import ...`: {stray}"
+        f"{path.name}: import the course packages in the setup cell "
+        f"as `from helpers import ...`: {stray}"
     )
 
 
 def test_helpers_is_one_sittings_read():
-    """What a student reads of helpers/ stays under 1,000 statements: its public modules, counted as Python
-    statements so the formatter's line wrapping does not count; the private plumbing (`_*.py`: MNIST files,
-    safe writes) is not counted but kept small (CONTRIBUTING.md)."""
+    """What a student reads of helpers/ stays under 1,000 statements: its public modules, counted as
+    Python statements so the formatter's line wrapping does not count; the private plumbing
+    (`_*.py`: MNIST files, safe writes) is not counted but kept small (CONTRIBUTING.md).
+    """
 
     def statements(path: Path) -> int:
         with path.open("rb") as f:

@@ -1,4 +1,4 @@
-"""Settings (read strictly), seeding and the device helpers (device choice, synchronisation); timing is in test_timing."""
+"""Settings (read strictly), seeding, and the device helpers (choice, synchronisation)."""
 
 import os
 import random
@@ -121,9 +121,9 @@ def test_pick_device_prefers_cuda_then_mps_then_cpu(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert dev.pick_device().type == "cuda"
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(dev, "mps_available", lambda: True)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
     assert dev.pick_device().type == "mps"
-    monkeypatch.setattr(dev, "mps_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
     assert dev.pick_device().type == "cpu"
     assert dev.pick_device(prefer="cpu").type == "cpu"
     assert "no GPU" in dev.describe_device(torch.device("cpu"))

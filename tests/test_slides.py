@@ -1,4 +1,4 @@
-"""Slideshow metadata: every notebook carries what RISE needs to present it (`## ` slides, `### ` sub-slides)."""
+"""Slideshow metadata: every notebook carries what RISE needs (`## ` slides, `### ` sub-slides)."""
 
 import nbformat
 import pytest
@@ -15,7 +15,9 @@ def first_line(cell) -> str:
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
 def test_notebook_slideshow_metadata(path):
-    """CONTRIBUTING.md: `## ` cells are slides, `### ` cells sub-slides, and every cell has a slide type."""
+    """CONTRIBUTING.md: `## ` cells are slides, `### ` cells sub-slides, and every cell has a slide
+    type.
+    """
     nb = nbformat.read(path, as_version=4)
     wrong = []
     for index, cell in enumerate(nb.cells):
@@ -34,6 +36,7 @@ def test_notebook_slideshow_metadata(path):
             and slide_type not in {"slide", "subslide"}
         ):
             wrong.append(
-                f"cell {index} is a sub-section but {slide_type!r}, not 'subslide' ({first_line(cell)!r})"
+                f"cell {index} is a sub-section but {slide_type!r}, not 'subslide' "
+                f"({first_line(cell)!r})"
             )
     assert not wrong, f"{path.name}:\n" + "\n".join(wrong)

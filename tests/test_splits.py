@@ -13,9 +13,8 @@ def test_full_mode_is_the_seeded_55000_5000_split_and_the_test_set(monkeypatch):
     images, labels = to_tensors(load_mnist(train=True))
     (_, _), (val_x, val_y) = train_val_split(images, labels, 5_000 / 60_000, seed=42)
     assert torch.equal(splits.val_y, val_y) and torch.equal(splits.val_x, val_x)
-    assert (
-        sorted(torch.bincount(splits.val_y).tolist())[0] > 400
-    )  # every digit is in the validation set
+    # every digit is in the validation set
+    assert sorted(torch.bincount(splits.val_y).tolist())[0] > 400
 
 
 def test_fast_mode_takes_balanced_subsets_of_each_split(monkeypatch):
@@ -30,6 +29,5 @@ def test_fast_mode_takes_balanced_subsets_of_each_split(monkeypatch):
         assert torch.bincount(labels, minlength=10).tolist() == [n] * 10
     monkeypatch.setenv("COURSE_FAST", "0")
     full = load_splits()
-    assert torch.equal(
-        splits.val_x[0], full.val_x[0]
-    )  # a subset of the full split, in the same order
+    # a subset of the full split, in the same order
+    assert torch.equal(splits.val_x[0], full.val_x[0])

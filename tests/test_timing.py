@@ -5,7 +5,6 @@ import time
 import pytest
 import torch
 
-from helpers import device as device_module
 from helpers import timing
 from helpers.device import Timer
 from helpers.models import ANN
@@ -28,20 +27,19 @@ def test_training_throughput_trains_the_model_for_the_given_steps():
     )
     assert (result.batch_size, result.steps, len(result.timing.times)) == (8, 5, 3)
     assert result.images_per_second == pytest.approx(8 * 5 / result.timing.median)
-    assert any(
-        not torch.equal(a, b) for a, b in zip(before, model.parameters())
-    )  # it really trained
+    # it really trained
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
 
 
 @pytest.mark.parametrize("kind", ["cpu", "cuda", "mps"])
 def test_timer_waits_for_the_device_it_measures(monkeypatch, kind):
-    # The one seam: a machine without a GPU cannot observe a GPU wait, so the wait is recorded instead.
+    # A machine without a GPU cannot observe a GPU wait, so torch's waits record themselves instead.
     waited = []
-    monkeypatch.setattr(device_module, "synchronize", lambda d: waited.append(d.type))
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda d=None: waited.append("cuda"))
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: waited.append("mps"))
     timing.time_repeats(lambda: None, torch.device(kind), repeats=3, warmup=1)
-    assert waited == [kind] * (
-        2 * 3
-    )  # before and after each timed repeat, never around the warm-up
+    # before and after each timed repeat, never around the warm-up
+    assert waited == ([] if kind == "cpu" else [kind] * (2 * 3))
 
 
 def test_real_data_is_reused_when_too_short():
@@ -58,36 +56,38 @@ def test_steps_for_covers_the_images_within_bounds():
     assert timing.steps_for(1024, 1024, min_steps=2) == 2
 
 
-def test_sweep_has_one_row_per_combination(monkeypatch):
-    fake = timing.Throughput(batch_size=0, steps=4, timing=Timing((2.0,)))
-    monkeypatch.setattr(
-        timing, "training_throughput", lambda m, b, d, s, r, w: timing.Throughput(b, s, fake.timing)
-    )
+def test_sweep_has_one_consistent_row_per_combination():
+    lines = []
     table = timing.throughput_sweep(
-        ["ann", "lenet5"], [10, 100], [torch.device("cpu")], images=1000, progress=None
+        ["ann", "lenet5"],
+        [10, 20],
+        [torch.device("cpu")],
+        images=40,
+        repeats=1,
+        warmup=0,
+        progress=lines.append,
+        max_steps=2,
     )
-    assert len(table) == 4
-    assert (
-        table.loc[(table.model == "ann") & (table.batch_size == 100), "images_per_s"].item()
-        == 100 * 10 / 2.0
+    assert list(zip(table.model, table.batch_size)) == [
+        ("ann", 10),
+        ("ann", 20),
+        ("lenet5", 10),
+        ("lenet5", 20),
+    ]
+    assert (table.device == "cpu").all() and (table.steps == 2).all()
+    assert table.images_per_s.to_numpy() == pytest.approx(
+        (table.batch_size * table.steps / table.median_s).to_numpy()
     )
-    assert set(table.columns) >= {
-        "model",
-        "device",
-        "batch_size",
-        "images_per_s",
-        "s_per_epoch",
-        "ms_per_step",
-    }
+    assert table.ms_per_step.to_numpy() == pytest.approx(1000 * table.median_s / table.steps)
+    assert (table.s_per_epoch > 0).all() and len(lines) == 4 and "images/s" in lines[0]
 
 
 def test_step_cost_fit_recovers_overhead_and_per_image_cost():
     sizes = [10, 64, 256, 1024]
     overhead, per_image = timing.step_cost_fit(sizes, [0.5 + 0.01 * b for b in sizes])
     assert overhead == pytest.approx(0.5) and per_image == pytest.approx(0.01)
-    overhead, per_image = timing.step_cost_fit(
-        sizes, [0.01 * b for b in sizes[:3]] + [20.0]
-    )  # noisy: tilts below 0
+    # noisy: tilts below 0
+    overhead, per_image = timing.step_cost_fit(sizes, [0.01 * b for b in sizes[:3]] + [20.0])
     assert overhead == 0.0 and per_image > 0
 
 
@@ -111,12 +111,8 @@ def test_time_repeats_warms_up_then_times_each_repeat():
     durations = iter([0.0, 0.0, 0.01, 0.03, 0.10, 0.02])  # 2 warm-ups, then 4 timed calls
     result = timing.time_repeats(lambda: time.sleep(next(durations)), "cpu", repeats=4, warmup=2)
     assert len(result.times) == 4
-    assert [round(t, 1) for t in result.times] == [
-        0.0,
-        0.0,
-        0.1,
-        0.0,
-    ]  # the slow call is the third repeat
+    # the slow call is the third repeat
+    assert [round(t, 1) for t in result.times] == [0.0, 0.0, 0.1, 0.0]
     assert result.median < 0.05 < result.spread
     with pytest.raises(ValueError):
         timing.time_repeats(lambda: None, "cpu", repeats=0)

@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from helpers.data import Splits, TensorLoader
+from helpers.models import ANN, LeNet5
 from helpers.recipes import Recipe, make_optimizer, train_recipe
 from helpers.training import evaluate, fit, predict_proba, train_one_epoch
 
@@ -65,9 +66,9 @@ def test_predict_proba_rows_sum_to_one():
 def test_same_seed_same_history(monkeypatch):
     monkeypatch.setenv("COURSE_FAST", "1")
     splits = Splits(*toy_data(300, 0), *toy_data(100, 1), *toy_data(100, 2))
-    recipe = Recipe(model="lenet5", epochs=3, batch_size=32, lr=2e-3)
-    _, first = train_recipe(recipe, CPU, splits, verbose=False)
-    _, second = train_recipe(recipe, CPU, splits, verbose=False)
+    recipe = Recipe(epochs=3, batch_size=32, lr=2e-3)
+    _, first = train_recipe(LeNet5, recipe, CPU, splits, verbose=False)
+    _, second = train_recipe(LeNet5, recipe, CPU, splits, verbose=False)
     for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert first["history"][key] == second["history"][key]
     assert first["settings"] == second["settings"] and first["settings"]["fast"] is True
@@ -87,13 +88,57 @@ def test_make_optimizer_is_adam_with_one_cycle():
         optimizer.step()
         scheduler.step() if len(lrs) < 9 else None
         lrs.append(optimizer.param_groups[0]["lr"])
-    assert (
-        max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4
-    )  # warms up to the peak, then anneals
+    # warms up to the peak, then anneals
+    assert max(lrs) == pytest.approx(4e-3, rel=0.05) and lrs[-1] < 4e-4
 
 
 def test_constant_lr_recipe_has_no_scheduler(monkeypatch):
     monkeypatch.setenv("COURSE_FAST", "1")
     splits = Splits(*toy_data(64, 0), *toy_data(32, 1), *toy_data(32, 2))
-    _, meta = train_recipe(Recipe("ann", 1, 16, 1e-3, one_cycle=False), CPU, splits, verbose=False)
+    _, meta = train_recipe(ANN, Recipe(1, 16, 1e-3, one_cycle=False), CPU, splits, verbose=False)
     assert meta["settings"]["one_cycle"] is False and len(meta["history"]["val_acc"]) == 1
+
+
+class EditedANN(nn.Module):
+    """A student's edit of notebook 02's ANN: 784 -> 128 -> 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(28 * 28, 128)
+        self.relu1 = nn.ReLU()
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.fc2(self.relu1(self.fc1(self.flatten(x))))
+
+
+def test_train_recipe_trains_the_callers_class(monkeypatch):
+    """An edit in the notebook changes what trains: train_recipe builds the class it is given."""
+    monkeypatch.setenv("COURSE_FAST", "1")
+    splits = Splits(*toy_data(64, 0), *toy_data(32, 1), *toy_data(32, 2))
+    recipe = Recipe(1, 16, 1e-3)
+    model, _ = train_recipe(EditedANN, recipe, CPU, splits, verbose=False)
+    assert type(model) is EditedANN and model.fc1.weight.shape == (128, 784)
+    fresh = EditedANN()
+    fresh.load_state_dict(model.state_dict())  # the trained weights fit the caller's class
+    built = []
+    train_recipe(lambda: built.append(EditedANN()) or built[-1], recipe, CPU, splits, verbose=False)
+    assert len(built) == 1  # a zero-argument callable works too, and is called once
+
+
+def test_train_recipe_seeds_before_building(monkeypatch):
+    """The same recipe gives the same starting weights whatever ran before: seed, then build()."""
+    monkeypatch.setenv("COURSE_FAST", "1")
+    splits = Splits(*toy_data(64, 0), *toy_data(32, 1), *toy_data(32, 2))
+    starts = []
+
+    def build():
+        starts.append(EditedANN())
+        starts[-1].start = starts[-1].fc1.weight.detach().clone()
+        return starts[-1]
+
+    train_recipe(build, Recipe(1, 16, 1e-3), CPU, splits, verbose=False)
+    torch.rand(100)  # other random draws in between must not matter
+    train_recipe(build, Recipe(1, 16, 1e-3), CPU, splits, verbose=False)
+    assert torch.equal(starts[0].start, starts[1].start)

@@ -1,4 +1,5 @@
-"""Drawing a digit (viz/drawing.py): MNIST's preprocessing (crop, 20x20 box, centre of mass, normalisation) and the pad."""
+"""Drawing a digit (viz/drawing.py): MNIST's preprocessing (crop, 20x20 box, centre of mass,
+normalisation) and the pad."""
 
 import json
 
@@ -8,7 +9,16 @@ import torch
 from helpers.data import MEAN, STD
 from helpers.settings import REPO_ROOT
 from viz.drawing import (
-    CANVAS, DrawingPad, Steps, centre_by_mass, centre_of_mass, crop_to_ink, fit_in_box, load_strokes, preprocess, rasterize,
+    CANVAS,
+    DrawingPad,
+    Steps,
+    centre_by_mass,
+    centre_of_mass,
+    crop_to_ink,
+    fit_in_box,
+    load_strokes,
+    preprocess,
+    rasterize,
 )
 
 STROKE_FILES = sorted((REPO_ROOT / "notebooks" / "handwriting").glob("*.json"))
@@ -16,7 +26,8 @@ STROKE_FILES = sorted((REPO_ROOT / "notebooks" / "handwriting").glob("*.json"))
 
 def square(left: float, top: float, side: float) -> list[list[tuple[float, float]]]:
     """One closed stroke around a square, in canvas pixels."""
-    return [[(left, top), (left + side, top), (left + side, top + side), (left, top + side), (left, top)]]
+    right, bottom = left + side, top + side
+    return [[(left, top), (right, top), (right, bottom), (left, bottom), (left, top)]]
 
 
 def ink_box(image: torch.Tensor) -> tuple[int, int]:
@@ -50,7 +61,7 @@ def test_small_off_centre_digit_comes_out_centred_and_scaled_like_mnist():
     assert isinstance(steps, Steps)
     row, col = centre_of_mass(steps.centred)
     assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5, (row, col)
-    assert max(ink_box(steps.centred)) == 20, "MNIST scales the longer side of the bounding box to 20 px"
+    assert max(ink_box(steps.centred)) == 20, "MNIST scales the box's longer side to 20 px"
     assert steps.normalized.shape == (1, 28, 28)
     torch.testing.assert_close(steps.normalized[0], (steps.centred - MEAN) / STD)
 

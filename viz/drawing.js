@@ -1,6 +1,7 @@
 // The drawing pad of notebook 08: draw with mouse, pen or finger (pointer events); after each stroke
-// the strokes go to Python, which sends back the 28x28 input and the ten probabilities shown here.
-const SIZE = 280;
+// the strokes go to Python, which sends back the 28x28 input and the ten probabilities shown here, or a
+// message instead of them ("nothing drawn: ...", "too small to read: ...") when there is no digit to read.
+const SIZE = 280;  // CANVAS in drawing.py: strokes are in these pixels
 
 function render({ model, el }) {
   const root = document.createElement("div");
@@ -29,7 +30,7 @@ function render({ model, el }) {
     ctx.fillStyle = "white";
     ctx.fillRect(0, 0, SIZE, SIZE);
     ctx.strokeStyle = "black";
-    ctx.lineWidth = 18;
+    ctx.lineWidth = 18;  // PAD_PEN in drawing.py: its smallest readable digit is 3 of these
     ctx.lineCap = "round";
     ctx.lineJoin = "round";
     for (const stroke of strokes.concat(current ? [current] : [])) {
@@ -88,9 +89,14 @@ function render({ model, el }) {
   }
 
   function showBars() {
+    const message = model.get("message") || "";
+    bars.innerHTML = "";
+    if (message) {  // no digit to read: say why, and show no bars (a probability of nothing would mislead)
+      prediction.textContent = message;
+      return;
+    }
     const probabilities = model.get("probabilities") || [];
     const best = probabilities.length ? probabilities.indexOf(Math.max(...probabilities)) : -1;
-    bars.innerHTML = "";
     for (let digit = 0; digit < 10; digit++) {
       const p = probabilities[digit] || 0;
       const row = document.createElement("div");
@@ -105,6 +111,9 @@ function render({ model, el }) {
 
   model.on("change:pixels", showInput);
   model.on("change:probabilities", showBars);
+  model.on("change:message", showBars);
+  // every reply bumps `answered`: repaint even when the reply equals the last one ("thinking..." must go)
+  model.on("change:answered", () => { showInput(); showBars(); });
   paint();
   showInput();
   showBars();

@@ -1,4 +1,4 @@
-"""Figures of a model's predictions: one image's probabilities, the confusion matrix, mistakes, 2-D projections."""
+"""Figures of predictions: one image's probabilities, the confusion matrix, mistakes, 2-D maps."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def plot_prediction(
     label: int | None = None,
     normalized: bool = True,
 ) -> Figure:
-    """One digit beside a bar chart of its predicted probabilities, the predicted class highlighted."""
+    """A digit beside a bar chart of its predicted probabilities, the prediction highlighted."""
     pixels = denormalize(image) if normalized else image
     probs = probabilities.detach().cpu().flatten()
     predicted = int(probs.argmax())
@@ -47,7 +47,7 @@ def plot_prediction(
 
 
 def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
-    """A large labelled heatmap of counts: mistakes in shades of red, the diagonal (correct) in grey."""
+    """A large labelled heatmap of counts: mistakes in reds, the diagonal (correct) in grey."""
     cm, n = np.asarray(cm), len(cm)
     off = np.where(np.eye(n, dtype=bool), np.nan, cm).astype(float)
     off[off == 0] = np.nan  # empty cells stay white
@@ -96,7 +96,7 @@ def mistake_titles(
 def plot_projections(
     panels: dict[str, np.ndarray], labels: Sequence[int] | torch.Tensor, title: str, ncols: int = 2
 ) -> Figure:
-    """Scatter plots of 2-D points coloured by digit, with each digit's label written at its median point."""
+    """Scatter plots of 2-D points coloured by digit, each digit's label at its median point."""
     labels = np.asarray(labels)
     nrows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 6.4 * nrows), squeeze=False)

@@ -60,7 +60,7 @@ def show_digits(
     suptitle: str | None = None,
     normalized: bool = False,
 ) -> Figure:
-    """Single-channel images ([N, 1, H, W] or [N, H, W]) in a grid of `ncols` columns, each with an optional title."""
+    """Single-channel images ([N, 1, H, W] or [N, H, W]) in `ncols` columns, optional titles."""
     pixels = (
         (denormalize(images) if normalized else images)
         .detach()
@@ -90,7 +90,7 @@ def show_digits(
 
 
 def plot_filters(weight: torch.Tensor, title: str) -> Figure:
-    """Each filter of a first conv layer ([C, 1, k, k]) as a small image; blue negative, red positive."""
+    """Each filter of a first conv layer ([C, 1, k, k]) as an image; blue negative, red positive."""
     weight = weight.detach().cpu()[:, 0]
     limit = float(weight.abs().max())
     fig, axes = plt.subplots(1, len(weight), figsize=(2.3 * len(weight) + 1.2, 3.1))
@@ -105,8 +105,9 @@ def plot_filters(weight: torch.Tensor, title: str) -> Figure:
 def plot_feature_maps(
     rows: dict[str, torch.Tensor], title: str, inputs: Sequence[torch.Tensor | None] | None = None
 ) -> Figure:
-    """One row per entry of `rows` ([C, H, W] maps, one per column), each with its colour scale; `inputs` adds
-    a first column with each row's input image (None leaves it blank)."""
+    """One row per entry of `rows` ([C, H, W] maps, one per column), each with its colour scale;
+    `inputs` adds a first column with each row's input image (None leaves it blank).
+    """
     offset = 1 if inputs is not None else 0
     ncols = max(len(m) for m in rows.values()) + offset
     cell = min(1.6, 17.0 / ncols)
@@ -116,9 +117,8 @@ def plot_feature_maps(
     for r, (name, maps) in enumerate(rows.items()):
         maps = maps.detach().cpu()
         low, high = float(maps.min()), float(maps.max())
-        limit = max(
-            -low, high, 1e-6
-        )  # signed values: blue-white-red centred on 0; non-negative ones: magma
+        # signed values: blue-white-red centred on 0; non-negative ones: magma
+        limit = max(-low, high, 1e-6)
         style = (
             {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)}
             if low < 0

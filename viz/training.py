@@ -34,9 +34,8 @@ def plot_history(histories: dict[str, History]) -> Figure:
     for ax in (loss_ax, acc_ax):
         ax.grid(alpha=0.3)
         ax.legend()
-        ax.set_xticks(
-            range(1, longest + 1, max(1, longest // 10))
-        )  # whole epochs, also for a 1-epoch run
+        # whole epochs, also for a 1-epoch run
+        ax.set_xticks(range(1, longest + 1, max(1, longest // 10)))
     fig.tight_layout()
     return fig
 
@@ -57,7 +56,7 @@ def plot_call_times(seconds: Sequence[float], title: str) -> Figure:
 
 
 def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
-    """Images per second and extrapolated seconds per epoch against batch size, one line per model and device."""
+    """Images per second and seconds per epoch against batch size, one line per model and device."""
     fig, (rate_ax, epoch_ax) = plt.subplots(1, 2, figsize=(14, 5.5))
     markers = {"cpu": "o", "cuda": "s", "mps": "^"}
     for i, ((model, device), group) in enumerate(table.groupby(["model", "device"], sort=False)):
@@ -76,9 +75,8 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
         ax.set(xscale="log", yscale="log", xlabel="batch size")
         ax.set_xticks(batch_sizes, [str(b) for b in batch_sizes])
         ax.minorticks_off()
-        ax.yaxis.set_major_locator(
-            LogLocator(subs=(1, 2, 5))
-        )  # 1-2-5 steps: several labelled ticks per decade
+        # 1-2-5 steps: several labelled ticks per decade
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
         )
@@ -90,7 +88,7 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
 
 
 def plot_speedup(speedup: pd.DataFrame, title: str) -> Figure:
-    """Speedup (a column per model, indexed by batch size) as grouped bars, with the break-even line at 1."""
+    """Speedup (a column per model, indexed by batch size) as grouped bars, break-even line at 1."""
     fig, ax = plt.subplots(figsize=(11, 5))
     width = 0.8 / len(speedup.columns)
     x = np.arange(len(speedup))
