@@ -96,13 +96,15 @@ def _check_batchnorm(LeNet5NoBN: Any, results: Any, verdict: Any) -> str:
     _check_network(LeNet5NoBN)
     found = _accuracy_lists(results)
     threshold = 0.3 if _fast() else 0.9
+    # Two seeds can share an accuracy by chance (500 validation images in fast mode), but
+    # hardly for both networks at once: then the seed did not reach the runs.
+    if all(len(set(found[name, DEFAULT_LR])) == 1 for name in ("BN", "no BN")):
+        raise Wrong(
+            f"every seed gave the same accuracy at lr {DEFAULT_LR}, for both networks: pass "
+            "seed=seed to the Recipe, so each run starts differently"
+        )
     for name in ("BN", "no BN"):
         low = found[name, DEFAULT_LR]
-        if len(set(low)) < len(low):
-            raise Wrong(
-                f"two seeds gave the same accuracy for ({name!r}, {DEFAULT_LR}): pass seed=seed "
-                "to the Recipe, so each run starts differently"
-            )
         if min(low) < threshold:
             raise Wrong(
                 f"({name!r}, {DEFAULT_LR}) reached only {min(low):.1%} (expected at least "

@@ -225,3 +225,6 @@ def test_ex5_is_the_84_unit_layer_worth_keeping():
     )
     assert_result(ex5, (low, high, "b"), "correct", "every run without the layer beats")
     assert_result(ex5, (mixed, low, "c"), "wrong", "not (c)")
+    # two seeds sharing a validation accuracy by chance (500 images in fast mode) are still two runs
+    tied = [dict(h, train_loss=[0.1 + i / 100] * 2) for i, h in enumerate([high[0]] * 3)]
+    assert_result(ex5, (tied, low, "a"), "correct")

@@ -132,7 +132,7 @@ def test_ex1_does_batchnorm_protect(splits):
             ((Right, runs([0.95], [0.93], [0.94], [0.2]), "a"), "use both SEEDS"),
             ((Right, {("BN", 0.001): [0.9, 0.91]}, "a"), "no entry for ('BN', 0.02)"),
             ((Right, runs([95.0, 96.0], [0.93, 0.94], [0.94, 0.95], [0.1, 0.3]), "a"), "0 and 1"),
-            ((Right, runs([0.95, 0.95], [0.93, 0.94], [0.94, 0.95], [0.1, 0.3]), "a"), "seed=seed"),
+            ((Right, runs([0.95, 0.95], [0.93, 0.94], [0.9, 0.9], [0.1, 0.3]), "a"), "seed=seed"),
             ((Right, runs([0.95, 0.96], [0.93], [0.94, 0.95], [0.1, 0.3]), "a"), "the same seeds"),
             ((Right, runs([0.15, 0.2], [0.1, 0.1], [0.94, 0.95], [0.1, 0.3]), "a"), "reached only"),
             ((Right, [0.95, 0.93], "a"), "should be a dict"),
@@ -141,6 +141,8 @@ def test_ex1_does_batchnorm_protect(splits):
     )
     assert_result(ex1, (Right, protected, "a"), "correct", "BatchNorm protected it")
     assert_result(ex1, (Right, overlap, "(b)"), "correct", "not shown")
+    same_by_chance = runs([0.95, 0.95], [0.93, 0.94], [0.94, 0.95], [0.11, 0.35])  # one network
+    assert_result(ex1, (Right, same_by_chance, "a"), "correct")
     assert_result(ex1, (StubForward, protected, "a"), "not attempted", "still returns ____")
 
 
