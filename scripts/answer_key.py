@@ -83,10 +83,8 @@ def answer_key(
                 raise ValueError(
                     f"{label}: {call} passes {args}; {name}.answer_names is {ex.answer_names}"
                 )
-            cell.outputs, cell.execution_count = (
-                [],
-                None,
-            )  # its stored "not attempted" would mislead here
+            # Its stored "not attempted" would mislead here.
+            cell.outputs, cell.execution_count = [], None
             tags = {"tags": ["solution"]}
             cells.append(
                 new_markdown_cell(f"**Solution** ({ex.title}). {ex.why}".strip(), metadata=tags)

@@ -9,6 +9,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from script_loader import load_script
 
+from course_tools.notebooks import notebook_paths
 from exercises.nb03 import ex1
 
 answer_key = load_script("scripts/answer_key.py")
@@ -43,28 +44,37 @@ def run_cells(nb: nbformat.NotebookNode) -> str:
     return out.getvalue()
 
 
-def test_solution_after_its_check_and_the_key_passes(tmp_path):
-    source = tmp_path / "03_sample.ipynb"
-    nbformat.write(sample_notebook(), source)
-    (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "diagram.png").write_bytes(b"png")
-    [written] = answer_key.write_answer_keys([source], tmp_path / "key", images=tmp_path / "images")
-    key = nbformat.read(written, as_version=4)
+def test_solution_after_its_check_and_the_key_passes():
+    key = answer_key.answer_key(sample_notebook(), {"ex1": ex1})
     nbformat.validate(key)
-    assert [c.source for c in key.cells[:5]] == [
-        c.source.replace("../images/", "images/") for c in sample_notebook().cells
-    ]
+    assert [c.source for c in key.cells[:5]] == [c.source for c in sample_notebook().cells]
     assert key.cells[4].outputs == [] and key.cells[5].cell_type == "markdown"
     assert (
         key.cells[5].source.startswith("**Solution** (Exercise 1).")
         and ex1.why in key.cells[5].source
     )
     assert key.cells[6].source == f"{ex1.solution_code}\n{CHECK}" and len(key.cells) == 7
-    assert (tmp_path / "key" / "images" / "diagram.png").is_file()
     printed = run_cells(key).splitlines()
     assert printed[0].startswith("… Exercise 1: not attempted") and printed[1].startswith(
         "✔ Exercise 1: correct."
     )
+
+
+def test_every_notebook_gets_a_key_with_every_solution(tmp_path):
+    paths = notebook_paths()
+    written = answer_key.write_answer_keys(paths, tmp_path / "key")
+    assert [p.name for p in written] == [p.name for p in paths]
+    for path in written:
+        key = nbformat.read(path, as_version=4)
+        solutions = [c for c in key.cells if "solution" in c.metadata.get("tags", [])]
+        checks = [
+            c
+            for c in key.cells
+            if answer_key.check_calls(c.source) and "solution" not in c.metadata.get("tags", [])
+        ]
+        assert len(solutions) == len(checks) * 2 >= 2, path.name  # a note and the code, each
+        assert "../images/" not in "".join(c.source for c in key.cells), path.name
+    assert (tmp_path / "key" / "images").is_dir()
 
 
 @pytest.mark.parametrize(

@@ -48,12 +48,13 @@ def test_syllabus_lists_every_notebook_with_what_it_teaches():
 
 def test_benchmark_table_is_read_from_the_results():
     results = json.loads(update_docs.BENCHMARK.read_text())
-    results["course_cnn"]["test_accuracy_per_seed"] = [0.9912, 0.9934, 0.9956]
-    results["course_cnn"]["range"]["test_accuracy"]["median"] = 0.9934
-    results["speedup_time_to_985"] = 7.77
+    results["course_cnn"]["runs"][1]["test_accuracy"] = 0.9912
+    results["speedup_time_to_985"].update(worst=7.77, median=9.01, best=12.34)
     text = update_docs.benchmark_markdown(results)
-    assert "99.12%, 99.34%, 99.56% (median 99.34%)" in text
-    assert "7.8x sooner" in text
+    assert f"| {results['course_cnn']['runs'][1]['seed']} | 99.12% |" in text
+    assert "**7.8x at worst**, 9.0x median and 12.3x at best" in text
+    results["speedup_time_to_985"]["worst"] = None  # a run that never reached the target
+    assert "unknown (a run never reached the target)" in update_docs.benchmark_markdown(results)
 
 
 def test_course_times_add_up_the_notebooks():
