@@ -287,7 +287,7 @@ def exercises_of(module_name: str) -> dict[str, Exercise]:
 def test_every_exercise_is_well_formed_and_tested(module_name):
     exercises = exercises_of(module_name)
     assert exercises, f"exercises/{module_name}.py defines no Exercise"
-    test = REPO_ROOT / "tests" / f"test_exercises_{module_name}.py"
+    test = REPO_ROOT / "tests" / "exercises" / f"test_exercises_{module_name}.py"
     assert test.is_file(), (
         f"{test.name} is missing: every exercise needs a test (CONTRIBUTING.md, Exercises)"
     )

@@ -22,7 +22,7 @@ import torch
 
 from helpers.models import MODELS, build_model, multiply_adds
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 # calls that build a fresh model, on the CPU
 FACTORIES = {"build_model", "Sequential", *(cls.__name__ for cls in MODELS.values())}

@@ -17,7 +17,7 @@ import pytest
 
 from helpers import models, recipes, training
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 # notebook -> (helpers module, names the notebook must define)
 IN_SIGHT = {

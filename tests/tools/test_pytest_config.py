@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-COURSE_ROOT = Path(__file__).resolve().parent.parent
-PROBE = ["tests/test_pytest_config.py", "-k", "probe"]
+COURSE_ROOT = Path(__file__).resolve().parents[2]
+PROBE = ["tests/tools/test_pytest_config.py", "-k", "probe"]
 
 
 def test_probe_the_root_conftest_set_fast_mode_and_shared_the_cores():

@@ -3,7 +3,7 @@ looks.
 
 Starts JupyterLab headless on a free 127.0.0.1 port (with a token, its settings and workspaces in a
 temporary folder, autosave off so the notebook on disk is never touched), drives the Chromium or
-Chrome that tests/browser.py finds with Playwright (no browser download), and saves a screenshot
+Chrome that tests/browser/browser.py finds with Playwright (no browser download), and saves a screenshot
 under the test's temporary folder. Without a browser it is skipped (before any server starts) with
 how to enable it; with COURSE_BROWSER_TESTS=1 (as in .ci/run) a missing browser fails instead.
 """
@@ -237,7 +237,7 @@ def test_without_a_browser_the_test_is_skipped_or_failed_before_any_server_start
             "-rsfE",
             "--basetemp",
             str(tmp_path / "run"),
-            "tests/test_jupyterlab_browser.py::test_student_runs_first_cells_in_jupyterlab",
+            "tests/browser/test_jupyterlab_browser.py::test_student_runs_first_cells_in_jupyterlab",
         ],
         cwd=REPO_ROOT,
         env=env,

@@ -1,7 +1,7 @@
 """Notebook 02's exercises: each check on the blank, typical wrong answers and the solution.
 
 The names the solutions use are built here from helpers (fast mode, small): the loops are the
-helpers' copies of the notebook's (tests/test_notebook_code.py proves they match), and
+helpers' copies of the notebook's (tests/notebooks/test_notebook_code.py proves they match), and
 `train_recipe` is a stand-in with the new signature `train_recipe(build, recipe, device,
 splits=None, verbose=True)` that builds the model directly and trains it briefly.
 """
