@@ -1,8 +1,8 @@
 """Notebook 08 in a real browser: run up to the drawing widget, draw a 7 with the mouse, see a
 prediction.
 
-Uses the shared helpers of tests/browser/browser.py (find the browser, skip or fail, run JupyterLab). The
-notebook on disk is never modified (autosave is off in the test's JupyterLab settings).
+Uses the shared helpers of tests/browser/browser.py (find the browser, skip or fail, run
+JupyterLab). The notebook on disk is never modified (autosave is off in the test's JupyterLab settings).
 """
 
 import hashlib
