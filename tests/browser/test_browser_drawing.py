@@ -2,7 +2,8 @@
 prediction.
 
 Uses the shared helpers of tests/browser/browser.py (find the browser, skip or fail, run
-JupyterLab). The notebook on disk is never modified (autosave is off in the test's JupyterLab settings).
+JupyterLab). The notebook on disk is never modified (autosave is off in the test's JupyterLab
+settings).
 """
 
 import hashlib

@@ -1,11 +1,12 @@
 """JupyterLab as a student uses it: a real browser opens notebook 01, runs its first cells, and
 looks.
 
-Starts JupyterLab headless on a free 127.0.0.1 port (with a token, its settings and workspaces in a
-temporary folder, autosave off so the notebook on disk is never touched), drives the Chromium or
-Chrome that tests/browser/browser.py finds with Playwright (no browser download), and saves a
-screenshot under the test's temporary folder. Without a browser it is skipped (before any server starts) with
-how to enable it; with COURSE_BROWSER_TESTS=1 (as in .ci/run) a missing browser fails instead.
+Starts JupyterLab headless on a free 127.0.0.1 port (with a token, its settings and workspaces
+in a temporary folder, autosave off so the notebook on disk is never touched), drives the
+Chromium or Chrome that tests/browser/browser.py finds with Playwright (no browser download),
+and saves a screenshot under the test's temporary folder. Without a browser it is skipped
+(before any server starts) with how to enable it; with COURSE_BROWSER_TESTS=1 (as in .ci/run) a
+missing browser fails instead.
 """
 
 import hashlib
