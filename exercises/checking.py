@@ -124,6 +124,8 @@ def check_model(
     n_params: int | None = None,
 ) -> None:
     """Raise `Wrong` unless `model` is a network with these layers, parameters and output shape."""
+    if isinstance(model, tuple) and model and isinstance(model[0], nn.Module):
+        raise Wrong("got a tuple whose first item is a network: unpack it (model, meta = ...)")
     if not isinstance(model, nn.Module):
         raise Wrong(f"expected a network (an nn.Module), got {type(model).__name__}")
     for layer, expected in (layer_types or {}).items():

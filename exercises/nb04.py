@@ -455,7 +455,7 @@ ex4 = Exercise(
         print(sorted(p.name for p in lr_log_dirs))
     """,
     why="One folder per run is what TensorBoard shows as one line; grouping them under lr/ lets "
-    "you switch the learning-rate runs on and off together, beside 04/ann and 04/cnn. Compare the "
+    "you switch the learning-rate runs on and off together, beside 04/q1 and 04/q2. Compare the "
     "val_acc curves: one run each, so read only differences larger than a seed would make.",
     answer_names=("lr_log_dirs",),
 )

@@ -313,3 +313,8 @@ def test_imports_run_one_way():
     """helpers and viz never import the exercises package (it sits above them)."""
     for path in [*(REPO_ROOT / "helpers").glob("*.py"), *(REPO_ROOT / "viz").glob("*.py")]:
         assert not re.search(r"^\s*(from|import)\s+exercises\b", path.read_text(), re.M), path.name
+
+
+def test_check_model_says_to_unpack_a_returned_tuple():
+    with pytest.raises(Wrong, match=r"unpack it \(model, meta = ...\)"):
+        check_model((nn.Linear(784, 10), {"val_accuracy": 0.9}))
