@@ -47,6 +47,11 @@ def _as_pairs(result: Any, what: str) -> list[tuple[int, int]]:
     for item in result:
         if isinstance(item, (torch.Tensor, np.ndarray)):
             item = item.tolist()
+        if isinstance(item, (list, tuple)):  # 0-d tensors inside a pair: (tensor(4), tensor(9))
+            item = [
+                v.item() if isinstance(v, (torch.Tensor, np.ndarray)) and v.ndim == 0 else v
+                for v in item
+            ]
         ok = isinstance(item, (list, tuple)) and len(item) == 2
         if not ok or not all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in item

@@ -367,8 +367,9 @@ ex3 = Exercise(
     hints=[
         "Make the folder if needed (Path(folder).mkdir(parents=True, exist_ok=True)), pick a file "
         'name with the label in it, and write json.dumps({"label": label, "strokes": strokes}).',
-        "path = Path(folder) / f'my_{label}.json'; path.write_text(json.dumps(...)); return path. "
-        "json.dumps alone only makes the text: write_text saves it.",
+        "Count the files already there, so a second drawing of the same digit gets a new name: "
+        "path = Path(folder) / f'my_{label}_{len(list(Path(folder).glob(\"*.json\")))}.json'; "
+        "path.write_text(json.dumps(...)); return path. json.dumps alone only makes the text.",
         "my_label is the digit you drew (a number, not a string); leave my_strokes = pad.strokes.",
     ],
     solution="""

@@ -53,6 +53,20 @@ def test_ex1_top_pairs():
     )
 
 
+def test_ex1_accepts_pairs_of_zero_dimensional_tensors():
+    def with_topk(true, pred, k=5):  # a natural PyTorch answer: pairs of 0-d tensors
+        cm = torch.zeros(10, 10, dtype=torch.long)
+        cm.index_put_(
+            (torch.as_tensor(true), torch.as_tensor(pred)),
+            torch.ones(len(true), dtype=torch.long),
+            accumulate=True,
+        )
+        cm.fill_diagonal_(0)
+        return [(i // 10, i % 10) for i in cm.flatten().topk(k).indices]
+
+    assert ex1.evaluate(with_topk).status == "correct"
+
+
 def test_ex2_row_shares():
     def by_columns(m):
         return m / m.sum(axis=0, keepdims=True)
