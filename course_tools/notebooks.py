@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,17 @@ def write(nb: NotebookNode, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+def write_with_images(copies: dict[Path, NotebookNode], images: Path = IMAGES) -> list[Path]:
+    """Write each notebook copy to its path, links to ../images/ made images/, and copy the images
+    beside them (one folder per set of copies); return the paths."""
+    written = [write(images_relative_to(nb, "images/"), path) for path, nb in copies.items()]
+    folders = {path.parent for path in copies}
+    if images.is_dir():
+        for folder in folders:
+            shutil.copytree(images, folder / "images", dirs_exist_ok=True)
+    return written
 
 
 def title(nb: NotebookNode) -> str:

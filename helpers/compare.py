@@ -7,6 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
+def beats(runs: Sequence[float], others: Sequence[float]) -> bool:
+    """True when every one of `runs` is above every one of `others`: a lead beyond the spread."""
+    return min(runs) > max(others)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Runs per setting, the best setting, and which of the others it beats beyond the spread."""
@@ -24,7 +29,7 @@ class Comparison:
     def beyond_spread(self, other: str) -> bool:
         """True when every run of the best setting beats every run of `other` (no overlap)."""
         best, rest = self.runs[self.best], self.runs[other]
-        return min(best) > max(rest) if self.higher_is_better else max(best) < min(rest)
+        return beats(best, rest) if self.higher_is_better else beats(rest, best)
 
     def __str__(self) -> str:
         width = max(map(len, self.runs))

@@ -20,22 +20,13 @@ import ast
 import copy
 import importlib
 import importlib.util
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from course_tools.notebooks import (
-    IMAGES,
-    NOTEBOOKS,
-    ROOT,
-    images_relative_to,
-    notebook_paths,
-    read,
-    write,
-)
+from course_tools.notebooks import IMAGES, NOTEBOOKS, ROOT, notebook_paths, read, write_with_images
 from exercises.checking import Exercise
 
 
@@ -99,16 +90,8 @@ def answer_key(
 
 def write_answer_keys(paths: list[Path], out: Path, images: Path = IMAGES) -> list[Path]:
     """Write each notebook's answer key into `out` (and the images they show); return the paths."""
-    written = [
-        write(
-            images_relative_to(answer_key(read(path), exercises_for(path), path.name), "images/"),
-            out / path.name,
-        )
-        for path in paths
-    ]
-    if images.is_dir():
-        shutil.copytree(images, out / "images", dirs_exist_ok=True)
-    return written
+    keys = {out / p.name: answer_key(read(p), exercises_for(p), p.name) for p in paths}
+    return write_with_images(keys, images)
 
 
 def main() -> None:

@@ -18,21 +18,12 @@ from __future__ import annotations
 
 import argparse
 import copy
-import shutil
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
 
-from course_tools.notebooks import (
-    IMAGES,
-    NOTEBOOKS,
-    ROOT,
-    images_relative_to,
-    notebook_paths,
-    read,
-    write,
-)
+from course_tools.notebooks import IMAGES, NOTEBOOKS, ROOT, notebook_paths, read, write_with_images
 
 REMOVED_TAGS = {"solution", "notes"}
 
@@ -53,15 +44,12 @@ def student_copy(nb: NotebookNode) -> NotebookNode:
     )
     student, _ = clear.preprocess(student, resources)
     student.metadata.pop("widgets", None)  # the progress bars of the instructor's run, now cleared
-    return images_relative_to(student, "images/")
+    return student
 
 
 def write_student_copies(paths: list[Path], out: Path, images: Path = IMAGES) -> list[Path]:
     """Write a student copy of each notebook (and its images) into `out`; return the new paths."""
-    written = [write(student_copy(read(path)), out / path.name) for path in paths]
-    if images.is_dir():
-        shutil.copytree(images, out / "images", dirs_exist_ok=True)
-    return written
+    return write_with_images({out / p.name: student_copy(read(p)) for p in paths}, images)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.compare import compare, repeat
+from helpers.compare import beats, compare, repeat
 
 
 def test_non_overlapping_ranges_are_beyond_the_spread():
@@ -44,3 +44,8 @@ def test_one_run_is_no_comparison():
 
 def test_repeat_measures_once_per_seed():
     assert repeat(lambda seed: seed * 0.5, [1, 2, 3]) == [0.5, 1.0, 1.5]
+
+
+def test_beats_means_every_run_above_every_other():
+    assert beats([0.98, 0.99], [0.95, 0.97])
+    assert not beats([0.98, 0.99], [0.95, 0.985])  # overlapping ranges: within noise
