@@ -63,8 +63,13 @@ def train_recipe(
     device: torch.device,
     splits: Splits | None = None,
     verbose: bool = True,
+    test: bool = True,
 ) -> tuple[nn.Module, dict[str, Any]]:
-    """Seed, call `build()` (the caller's class), train it as `recipe` says, test it once."""
+    """Seed, call `build()` (the caller's class), train it as `recipe` says, test it once.
+
+    `test=False` leaves the test set untouched (test_accuracy None): for runs that only compare
+    settings on validation.
+    """
     seed_everything(recipe.seed)
     splits = splits if splits is not None else load_splits()
     model = build()
@@ -88,8 +93,10 @@ def train_recipe(
     history = fit(
         model, train_loader, val_loader, loss_fn, optimizer, n_epochs, device, scheduler, verbose
     )
-    test_loader = TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False)
-    _, test_accuracy = evaluate(model, test_loader, loss_fn, device)
+    test_accuracy = None
+    if test:
+        test_loader = TensorLoader(splits.test_x, splits.test_y, 1000, shuffle=False)
+        _, test_accuracy = evaluate(model, test_loader, loss_fn, device)
     return model, {
         "history": history,
         "val_accuracy": history["val_acc"][-1],

@@ -76,6 +76,16 @@ def test_same_seed_same_history(monkeypatch):
     assert first["test_accuracy"] == second["test_accuracy"] and 0 <= first["test_accuracy"] <= 1
 
 
+def test_train_recipe_without_test_never_reads_the_test_images(monkeypatch):
+    """A comparison on validation (test=False) leaves the test set untouched."""
+    monkeypatch.setenv("COURSE_FAST", "1")
+    nan_test = toy_data(100, 2)[0].fill_(float("nan")), toy_data(100, 2)[1]
+    splits = Splits(*toy_data(300, 0), *toy_data(100, 1), *nan_test)
+    recipe = Recipe(epochs=1, batch_size=32, lr=2e-3)
+    _, meta = train_recipe(LeNet5, recipe, CPU, splits, verbose=False, test=False)
+    assert meta["test_accuracy"] is None and 0 <= meta["val_accuracy"] <= 1
+
+
 def test_make_optimizer_is_adam_with_one_cycle():
     model = nn.Linear(2, 2)
     optimizer, scheduler = make_optimizer(model, 4e-3, total_steps=10)
