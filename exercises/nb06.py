@@ -142,7 +142,7 @@ def _check_shift_and_hook(shift_right: Any, stage_output: Any) -> str:
     if not torch.equal(moved, torch.roll(images, 3, dims=-1)):
         raise Wrong("shift_right(images, 3) did not move each image 3 pixels to the right")
 
-    model = _TwoStages().eval()
+    model = _TwoStages()  # in training mode, as a freshly built model is
     x = torch.randn(2, 1, 6, 6, generator=torch.Generator().manual_seed(3))
     with torch.no_grad():
         expected = {"relu1": model.relu1(model.conv1(x))}
@@ -173,6 +173,13 @@ def _check_shift_and_hook(shift_right: Any, stage_output: Any) -> str:
                 f"stage_output(model, {stage!r}, images) has the right shape but not the values "
                 f"of model.{stage}'s output: hook the layer named `name` (getattr(model, name))"
             )
+        if model.training:
+            raise Wrong(
+                "the values are right, but the model is still in training mode: call "
+                "model.eval() first, as section 3 does (LeNet-5's BatchNorm then uses the "
+                "statistics stored in training, not those of the images you pass)"
+            )
+        model.train()  # the next stage starts in training mode again
     return "shifting the input shifts the maps (equivariance); now look, as the statement shows."
 
 
@@ -183,8 +190,8 @@ ex2 = Exercise(
         "shift_right: torch.roll(images, shifts=pixels, dims=-1); the last dimension is the "
         "width. stage_output: section 3's cell does this for eight stages; you need one.",
         "In stage_output, the hook stores `output` (e.g. in a dict or a list); "
-        "handle = getattr(model, name).register_forward_hook(hook); run model(images) under "
-        "torch.no_grad(); return what the hook stored.",
+        "handle = getattr(model, name).register_forward_hook(hook); call model.eval(), run "
+        "model(images) under torch.no_grad(); return what the hook stored.",
         "Remove the hook whatever happens: put handle.remove() in the `finally:` of a "
         "try/finally around the forward pass.",
     ],
@@ -197,6 +204,7 @@ ex2 = Exercise(
             def hook(module, inputs, output):
                 stored["output"] = output.detach()
             handle = getattr(model, name).register_forward_hook(hook)
+            model.eval()                                 # BatchNorm: the stored statistics
             try:
                 with torch.no_grad():
                     model(images.to(next(model.parameters()).device))
@@ -207,9 +215,11 @@ ex2 = Exercise(
     why="torch.roll moves every pixel `pixels` columns to the right (those that fall off the "
     "edge come back on the left: blank paper for a centred digit). A forward hook sees each "
     "call's output; removing it in `finally` keeps the model clean even if the forward pass "
-    "fails. A convolution applies the same filter at every position, so the relu1 maps of the "
-    "shifted digit are the original maps shifted by the same 4 pixels (equivariance); pooling "
-    "and the fully connected layers are not, so the prediction may change.",
+    "fails, and eval() makes BatchNorm use the statistics stored in training. A convolution "
+    "applies the same filter at every position, so the relu1 maps of the shifted digit are the "
+    "original maps shifted by the same 4 pixels, apart from the frame at the border "
+    "(equivariance); the fully connected layers weigh each position with its own weights, so "
+    "the prediction may change.",
     answer_names=("shift_right", "stage_output"),
 )
 
@@ -306,8 +316,10 @@ ex3 = Exercise(
     why="Each point's k nearest other points vote; the share of points whose vote matches their "
     "own digit measures how well a 2-D picture keeps the digits apart, a number to compare "
     "pictures by rather than an impression. With perplexity 5 each point cares about few "
-    "neighbours, so t-SNE forms many small clumps; with 50 it balances more neighbours and the "
-    "clusters grow larger and smoother. One seed shows one picture: rerun with another SEED "
-    "before calling either more stable.",
+    "neighbours, so t-SNE tends to form many small clumps; with 50 it balances more neighbours "
+    "and the clusters tend to grow larger and smoother (Wattenberg, Viégas and Johnson, 'How to "
+    "Use t-SNE Effectively', Distill 2016, show this on many data sets). One seed shows one "
+    "picture: measure both perplexities over three seeds with helpers.compare before calling "
+    "either better; when the ranges overlap, the difference is within noise.",
     answer_names=("neighbour_agreement", "answer"),
 )

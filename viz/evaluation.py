@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import patheffects
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
@@ -46,62 +47,132 @@ def plot_prediction(
     return fig
 
 
-def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
-    """A large labelled heatmap of counts: mistakes in reds, the diagonal (correct) in grey."""
-    cm, n = np.asarray(cm), len(cm)
-    off = np.where(np.eye(n, dtype=bool), np.nan, cm).astype(float)
-    off[off == 0] = np.nan  # empty cells stay white
-    fig, ax = plt.subplots(figsize=(11, 9.5))
-    ax.imshow(np.where(np.eye(n, dtype=bool), 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
-    top = np.nanmax(off) if np.isfinite(off).any() else 1
-    image = ax.imshow(off, cmap="Reds", norm=LogNorm(vmin=1, vmax=max(top, 2)))
-    for t in range(n):
-        for p in range(n):
-            if cm[t, p]:
-                dark = t != p and cm[t, p] > np.sqrt(top)
-                ax.text(
-                    p,
-                    t,
-                    f"{cm[t, p]:,}",
-                    ha="center",
-                    va="center",
-                    fontsize=12,
-                    fontweight="bold" if t == p else "normal",
-                    color="white" if dark else "black",
-                )
-    ax.set(
-        xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit", title=title
+def format_percent(p: float) -> str:
+    """A probability as a percentage with as few decimals as keep it off 0% and 100%: "87%",
+    "99.8%", "99.97%"; beyond two decimals ">99.99%" or "<0.01%" (exactly 1 and 0: "100%", "0%").
+    """
+    p = float(p)
+    if p >= 1 or p <= 0:
+        return f"{p:.0%}"
+    for decimals in range(3):
+        text = f"{p:.{decimals}%}"
+        if 0 < float(text[:-1]) < 100:
+            return text
+    return ">99.99%" if p > 0.5 else "<0.01%"
+
+
+def _fit_texts(fig: Figure, texts: Sequence, width: float, height: float) -> None:
+    """Shrink the font of `texts` (all alike) until each fits a cell `width` x `height` pixels."""
+    renderer = fig.canvas.get_renderer()
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        scale = min(0.9 * width / max(box.width, 1), 0.8 * height / max(box.height, 1))
+        if scale < 1:
+            for other in texts:
+                other.set_fontsize(other.get_fontsize() * scale)
+
+
+def plot_confusion_matrices(
+    matrices: dict[str, np.ndarray], title: str, size: tuple[float, float] | None = None
+) -> Figure:
+    """Confusion matrices side by side on one colour scale: mistakes in reds (log scale, one
+    colour bar for all panels), the diagonal (correct) in grey, every non-zero count written in
+    its cell in a font that fits the cell.
+    """
+    mats = [np.asarray(m) for m in matrices.values()]
+    n = len(mats[0])
+    eye = np.eye(n, dtype=bool)
+    offs = []
+    for cm in mats:
+        off = np.where(eye, np.nan, cm).astype(float)
+        off[off == 0] = np.nan  # empty cells stay white
+        offs.append(off)
+    finite = [o[np.isfinite(o)] for o in offs]
+    top = max((float(f.max()) for f in finite if f.size), default=1.0)
+    norm = LogNorm(vmin=1, vmax=max(top, 2))
+    width, height = size or (min(12.8, 6.2 * len(mats) + 0.6), 5.8)
+    fig, axes = plt.subplots(
+        1, len(mats), figsize=(width, height), squeeze=False, layout="constrained"
     )
-    ax.set_xticks(np.arange(n + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(n + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=2)
-    ax.tick_params(which="both", length=0)
-    bar = fig.colorbar(image, ax=ax, shrink=0.8, label="mistakes (off the diagonal, log scale)")
+    texts = []
+    for ax, name, cm, off in zip(axes[0], matrices, mats, offs):
+        ax.imshow(np.where(eye, 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
+        image = ax.imshow(off, cmap="Reds", norm=norm)
+        for t in range(n):
+            for p in range(n):
+                if cm[t, p]:
+                    dark = t != p and cm[t, p] > np.sqrt(top)
+                    texts.append(
+                        ax.text(
+                            p,
+                            t,
+                            f"{cm[t, p]:,}",
+                            ha="center",
+                            va="center",
+                            fontsize=12,
+                            fontweight="bold" if t == p else "normal",
+                            color="white" if dark else "black",
+                        )
+                    )
+        ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit")
+        if len(mats) > 1:
+            ax.set_title(name)
+        ax.set_xticks(np.arange(n + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(n + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="white", linewidth=2)
+        ax.tick_params(which="both", length=0)
+    label = "mistakes (off the diagonal, log scale)"
+    bar = fig.colorbar(image, ax=list(axes[0]), shrink=0.85, label=label)
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if t <= max(top, 2)]
     bar.set_ticks(ticks, labels=[str(t) for t in ticks])
     bar.minorticks_off()
-    fig.tight_layout()
+    fig.suptitle(title, fontsize=15)
+    fig.canvas.draw()  # lays the figure out, so that the cells have their final size
+    corner = axes[0][0].transData.transform([(0, 0), (1, 1)])
+    cell_w, cell_h = np.abs(corner[1] - corner[0])
+    _fit_texts(fig, texts, cell_w, cell_h)
     return fig
+
+
+def plot_confusion_matrix(
+    cm: np.ndarray, title: str, size: tuple[float, float] = (6.4, 5.4)
+) -> Figure:
+    """One labelled heatmap of counts: mistakes in reds, the diagonal (correct) in grey."""
+    return plot_confusion_matrices({title: cm}, title, size=size)
 
 
 def mistake_titles(
     true: Sequence[int], pred: Sequence[int], confidence: Sequence[float]
 ) -> list[str]:
-    """Titles like "true 4 → pred 9 (87%)"."""
+    """Two-line titles like "true 4 → pred 9\n(87% sure)", "(99.8% sure)": never a rounded 100%."""
     return [
-        f"true {int(t)} → pred {int(p)} ({float(c):.0%})" for t, p, c in zip(true, pred, confidence)
+        f"true {int(t)} → pred {int(p)}\n({format_percent(c)} sure)"
+        for t, p, c in zip(true, pred, confidence)
     ]
 
 
 def plot_projections(
-    panels: dict[str, np.ndarray], labels: Sequence[int] | torch.Tensor, title: str, ncols: int = 2
+    panels: dict[str, np.ndarray],
+    labels: Sequence[int] | torch.Tensor,
+    title: str,
+    ncols: int = 2,
+    axis_labels: tuple[str, str] | None = None,
 ) -> Figure:
-    """Scatter plots of 2-D points coloured by digit, each digit's label at its median point."""
+    """Scatter plots of 2-D points coloured by digit; each digit's label, small and outlined in
+    white, sits at its points' median so that it hides few points; `axis_labels` names the axes.
+    """
     labels = np.asarray(labels)
     nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 6.4 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(6.2 * ncols + 1.0, 5.6 * nrows + 0.4),
+        squeeze=False,
+        layout="constrained",
+    )
+    outline = [patheffects.withStroke(linewidth=3, foreground="white")]
     for ax, (name, points) in zip(axes.flat, panels.items()):
-        size = 4 if len(points) > 3000 else 12
+        size = 4 if len(points) > 3000 else 10
         for digit in range(10):
             mine = points[labels == digit]
             if len(mine) == 0:
@@ -115,28 +186,29 @@ def plot_projections(
                 label=str(digit),
                 linewidths=0,
             )
-            x, y = np.median(mine, axis=0)
-            ax.text(
-                x,
-                y,
-                str(digit),
-                fontsize=20,
-                fontweight="bold",
-                ha="center",
-                va="center",
-                color="black",
-                bbox={
-                    "boxstyle": "circle,pad=0.2",
-                    "facecolor": f"C{digit}",
-                    "alpha": 0.75,
-                    "linewidth": 0,
-                },
-            )
+        for digit in range(10):  # labels drawn after every digit's points, so none hides them
+            mine = points[labels == digit]
+            if len(mine):
+                x, y = np.median(mine, axis=0)
+                ax.text(
+                    x,
+                    y,
+                    str(digit),
+                    fontsize=14,
+                    fontweight="bold",
+                    ha="center",
+                    va="center",
+                    color="black",
+                    path_effects=outline,
+                )
         ax.set(title=name, xticks=[], yticks=[])
+        if axis_labels is not None:
+            ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1])
     for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     handles, names = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, names, title="digit", loc="center right", markerscale=3, frameon=False)
-    fig.suptitle(title, fontsize=16)
-    fig.tight_layout(rect=(0, 0, 0.93, 1))
+    fig.legend(
+        handles, names, title="digit", loc="outside right center", markerscale=3, frameon=False
+    )
+    fig.suptitle(title, fontsize=15)
     return fig

@@ -59,8 +59,10 @@ def show_digits(
     cmap: str = "gray_r",
     suptitle: str | None = None,
     normalized: bool = False,
+    width: float = 15.0,
 ) -> Figure:
-    """Single-channel images ([N, 1, H, W] or [N, H, W]) in `ncols` columns, optional titles."""
+    """Single-channel images ([N, 1, H, W] or [N, H, W]) in `ncols` columns, optional titles;
+    the figure is at most `width` inches wide."""
     pixels = (
         (denormalize(images) if normalized else images)
         .detach()
@@ -68,11 +70,11 @@ def show_digits(
         .reshape(len(images), *images.shape[-2:])
     )
     nrows = -(-len(pixels) // ncols)
-    width = min(2.35, 15.0 / ncols)  # at most 15 inches wide, however many columns
+    panel = min(2.35, width / ncols)  # at most `width` inches wide, however many columns
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(width * ncols, (width + 0.25) * nrows + (0.8 if suptitle else 0)),
+        figsize=(panel * ncols, (panel + 0.25) * nrows + (0.8 if suptitle else 0)),
         squeeze=False,
     )
     for i, ax in enumerate(axes.flat):
@@ -103,43 +105,66 @@ def plot_filters(weight: torch.Tensor, title: str) -> Figure:
 
 
 def plot_feature_maps(
-    rows: dict[str, torch.Tensor], title: str, inputs: Sequence[torch.Tensor | None] | None = None
+    rows: dict[str, torch.Tensor],
+    title: str,
+    inputs: Sequence[torch.Tensor | None] | None = None,
+    per_line: int = 8,
+    shared_scale: bool = False,
 ) -> Figure:
-    """One row per entry of `rows` ([C, H, W] maps, one per column), each with its colour scale;
-    `inputs` adds a first column with each row's input image (None leaves it blank).
+    """One block per entry of `rows` ([C, H, W] maps, `per_line` channels per line), each with its
+    colour scale and colour bar (`shared_scale`: one scale and one bar for all); `inputs` adds a
+    first column with each block's input image (None leaves it blank). At most 12.8 inches wide.
     """
+    blocks = {name: maps.detach().cpu() for name, maps in rows.items()}
     offset = 1 if inputs is not None else 0
-    ncols = max(len(m) for m in rows.values()) + offset
-    cell = min(1.6, 17.0 / ncols)
+    widest = min(per_line, max(len(m) for m in blocks.values()))
+    ncols = widest + offset
+    lines = [-(-len(m) // per_line) for m in blocks.values()]
+    wrapped = any(n > 1 for n in lines)
+    cell = min(1.1, 10.0 / ncols)
     fig, axes = plt.subplots(
-        len(rows), ncols, figsize=(cell * ncols + 1.6, cell * len(rows) + 1.0), squeeze=False
+        sum(lines),
+        ncols,
+        figsize=(cell * ncols + 2.5, (cell + (0.25 if wrapped else 0.1)) * sum(lines) + 1.0),
+        squeeze=False,
+        layout="constrained",
     )
-    for r, (name, maps) in enumerate(rows.items()):
-        maps = maps.detach().cpu()
+    for ax in axes.flat:
+        ax.set(xticks=[], yticks=[])
+        ax.spines[:].set_visible(False)
+
+    def style(maps: torch.Tensor) -> dict:
+        # signed values: blue-white-red centred on 0; non-negative ones: magma from 0
         low, high = float(maps.min()), float(maps.max())
-        # signed values: blue-white-red centred on 0; non-negative ones: magma
         limit = max(-low, high, 1e-6)
-        style = (
-            {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)}
-            if low < 0
-            else {"cmap": "magma", "vmin": 0, "vmax": limit}
-        )
-        for c in range(ncols):
-            ax = axes[r, c]
-            ax.set(xticks=[], yticks=[])
-            ax.spines[:].set_visible(False)
-            if inputs is not None and c == 0:
-                if inputs[r] is None:
-                    continue
-                ax.imshow(denormalize(inputs[r]).squeeze(0).numpy(), cmap="gray_r", vmin=0, vmax=1)
-            elif c - offset < len(maps):
-                ax.imshow(maps[c - offset].numpy(), **style)
-                if r == 0 or len(rows[list(rows)[r - 1]]) != len(maps):
-                    ax.set_title(f"ch {c - offset}", fontsize=11)
+        if low < 0:
+            return {"cmap": "RdBu_r", "norm": TwoSlopeNorm(0, -limit, limit)}
+        return {"cmap": "magma", "vmin": 0, "vmax": limit}
+
+    common = style(torch.cat([m.flatten() for m in blocks.values()])) if shared_scale else None
+    first, previous = 0, None
+    for b, ((name, maps), n) in enumerate(zip(blocks.items(), lines)):
+        look = common or style(maps)
+        mine = axes[first : first + n]
+        for c in range(len(maps)):
+            ax = mine[c // per_line, offset + c % per_line]
+            image = ax.imshow(maps[c].numpy(), **look)
+            if wrapped or previous != len(maps):
+                ax.set_title(f"ch {c}", fontsize=10 if wrapped else 11)
+        if inputs is not None and inputs[b] is not None:
+            mine[0, 0].imshow(
+                denormalize(inputs[b]).squeeze(0).numpy(), cmap="gray_r", vmin=0, vmax=1
+            )
+            if b == 0:
+                mine[0, 0].set_title("input", fontsize=11)
+        for ax in mine[:, offset:].flat[len(maps) :]:
+            ax.axis("off")
         label = f"{name}\n" + "×".join(str(size) for size in maps.shape)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=13)
-    if inputs is not None and inputs[0] is not None:
-        axes[0, 0].set_title("input", fontsize=11)
-    fig.suptitle(title, fontsize=16)
-    fig.tight_layout()
+        mine[0, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=13)
+        if not shared_scale:
+            fig.colorbar(image, ax=list(mine[:, offset:].flat), shrink=0.9, aspect=8 * n, pad=0.02)
+        first, previous = first + n, len(maps)
+    if shared_scale:
+        fig.colorbar(image, ax=list(axes[:, offset:].flat), shrink=0.8, label="value", pad=0.02)
+    fig.suptitle(title, fontsize=15)
     return fig

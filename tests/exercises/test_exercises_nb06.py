@@ -51,6 +51,16 @@ def test_ex2_shift_and_hook():
     def always_conv1(model, name, images):
         return stage_output(model, "conv1", images)
 
+    def forgets_eval(model, name, images):
+        stored = {}
+        handle = getattr(model, name).register_forward_hook(lambda m, i, o: stored.update(out=o))
+        try:
+            with torch.no_grad():
+                model(images)
+        finally:
+            handle.remove()
+        return stored["out"]
+
     assert_exercise(
         ex2,
         namespace=NAMESPACE,
@@ -62,12 +72,13 @@ def test_ex2_shift_and_hook():
             ((shift_right, forgets_remove), "hook(s) are still attached"),
             ((shift_right, returns_logits), "the network's output (2, 10)"),
             ((shift_right, always_conv1), "not the values of model.relu1"),
+            ((shift_right, forgets_eval), "still in training mode"),
             ((shift_right, lambda m, n, x: None), "returned NoneType"),
         ],
     )
-    model = LeNet5().eval()  # the notebook's network: the solution works on it, and cleans up
+    model = LeNet5()  # the notebook's network: the solution works on it, and cleans up
     out = stage_output(model, "relu1", shift_right(torch.zeros(1, 1, 28, 28), 4))
-    assert tuple(out.shape) == (1, 6, 28, 28)
+    assert tuple(out.shape) == (1, 6, 28, 28) and not model.training
     assert sum(len(m._forward_hooks) for m in model.modules()) == 0
 
 

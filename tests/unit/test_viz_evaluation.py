@@ -7,7 +7,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from viz.evaluation import plot_confusion_matrix, plot_prediction, plot_projections  # noqa: E402
+from viz.evaluation import (  # noqa: E402
+    format_percent,
+    plot_confusion_matrices,
+    plot_confusion_matrix,
+    plot_prediction,
+    plot_projections,
+)
 
 
 def test_prediction_plot_highlights_the_predicted_digit():
@@ -30,8 +36,42 @@ def test_confusion_matrix_labels_every_nonzero_cell():
     assert sorted(t.get_text() for t in ax.texts) == sorted(["50", "2", "1", "40", "3", "60"])
 
 
+def test_confusion_matrix_counts_fit_their_cells():
+    cm = np.full((10, 10), 1)
+    np.fill_diagonal(cm, 1134)
+    fig = plot_confusion_matrices({"ANN": cm, "CNN": cm}, "two")
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    (x0, _), (x1, _) = ax.transData.transform([(0, 0), (1, 1)])
+    widest = max(t.get_window_extent(renderer).width for t in ax.texts)
+    assert widest < abs(x1 - x0)
+    assert fig.get_size_inches()[0] <= 12.8
+
+
+def test_confusion_matrices_share_one_colour_scale():
+    small = np.array([[50, 2], [1, 40]])
+    large = np.array([[50, 20], [9, 40]])
+    fig = plot_confusion_matrices({"ANN": large, "CNN": small}, "two")
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1
+    norms = [ax.images[-1].norm for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(norms) == 2 and norms[0] is norms[1] and norms[0].vmax == 20
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["ANN", "CNN"]
+
+
+def test_format_percent_never_rounds_to_100():
+    cases = {0.874: "87%", 0.998: "99.8%", 0.9996: "99.96%", 0.99999: ">99.99%", 1.0: "100%"}
+    assert {p: format_percent(p) for p in cases} == cases
+    assert format_percent(0.004) == "0.4%" and format_percent(1e-6) == "<0.01%"
+
+
 def test_projections_one_panel_per_method():
     points = np.random.default_rng(0).normal(size=(30, 2))
     fig = plot_projections({"PCA": points, "t-SNE": points}, np.arange(30) % 10, "2-D")
     assert [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
     assert len(fig.axes[0].collections) == 10
+    fig = plot_projections(
+        {"PCA": points}, np.arange(30) % 10, "2-D", ncols=1, axis_labels=("a", "b")
+    )
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("a", "b")
+    assert len(fig.axes[0].texts) == 10  # one label per digit, at its median

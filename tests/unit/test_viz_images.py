@@ -32,8 +32,13 @@ def test_show_digits_accepts_images_without_a_channel_axis():
 
 
 def test_mistake_titles_and_grid():
-    titles = mistake_titles([4, 7], [9, 1], [0.874, 0.5])
-    assert titles == ["true 4 → pred 9 (87%)", "true 7 → pred 1 (50%)"]
+    titles = mistake_titles([4, 7, 2], [9, 1, 3], [0.874, 0.5, 0.998])
+    assert titles == [
+        "true 4 → pred 9\n(87% sure)",
+        "true 7 → pred 1\n(50% sure)",
+        "true 2 → pred 3\n(99.8% sure)",  # never rounded up to 100%
+    ]
+    titles = titles[:2]
     fig = show_digits(
         torch.zeros(2, 1, 28, 28), titles, ncols=6, suptitle="Mistakes", normalized=True
     )
@@ -50,6 +55,19 @@ def test_filters_one_panel_each():
 def test_feature_maps_grid_rows_and_input_column():
     rows = {"conv1": torch.randn(6, 28, 28), "pool2": torch.rand(16, 5, 5)}
     fig = plot_feature_maps(rows, "maps", inputs=[torch.zeros(1, 28, 28)] * 2)
-    assert len(fig.axes) == 2 * 17
+    # 16 channels wrap into 2 lines of 8: 3 lines of 1 + 8 panels, and one colour bar per row
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(fig.axes) == 3 * 9 + 2 and len(bars) == 2
     assert fig.axes[0].get_ylabel() == "conv1\n6×28×28"
     assert fig.axes[0].get_title() == "input"
+    assert fig.get_size_inches()[0] <= 12.8  # fits a 1280-pixel slide at the course's 100 dpi
+
+
+def test_feature_maps_shared_scale_has_one_colour_bar():
+    rows = {"a": torch.rand(16, 5, 5), "b": 3 * torch.rand(16, 5, 5)}
+    fig = plot_feature_maps(rows, "maps", per_line=16, shared_scale=True)
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1
+    limits = {im.get_clim() for ax in fig.axes for im in ax.images}
+    assert len(limits) == 1  # every map on the same scale
+    assert fig.get_size_inches()[0] <= 12.8
