@@ -166,7 +166,7 @@ def plot_projections(
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(6.2 * ncols + 1.0, 5.6 * nrows + 0.4),
+        figsize=(5.7 * ncols + 1.2, 5.4 * nrows + 0.4),
         squeeze=False,
         layout="constrained",
     )

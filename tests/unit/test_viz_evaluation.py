@@ -70,6 +70,7 @@ def test_projections_one_panel_per_method():
     fig = plot_projections({"PCA": points, "t-SNE": points}, np.arange(30) % 10, "2-D")
     assert [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
     assert len(fig.axes[0].collections) == 10
+    assert fig.get_size_inches()[0] <= 12.8  # two panels fit a 1280-pixel slide
     fig = plot_projections(
         {"PCA": points}, np.arange(30) % 10, "2-D", ncols=1, axis_labels=("a", "b")
     )
