@@ -12,6 +12,12 @@ from .drawing import (
     load_strokes,
     preprocess,
 )
-from .evaluation import mistake_titles, plot_confusion_matrix, plot_prediction, plot_projections
+from .evaluation import (
+    mistake_titles,
+    percent,
+    plot_confusion_matrix,
+    plot_prediction,
+    plot_projections,
+)
 from .images import plot_feature_maps, plot_filters, show_digits, show_image_grid, use_course_style
 from .training import plot_call_times, plot_history, plot_speedup, plot_throughput

@@ -13,6 +13,16 @@ from matplotlib.figure import Figure
 from helpers.data import denormalize
 
 
+def percent(p: float, decimals: int = 1) -> str:
+    """p as a percentage, with more decimals where rounding would show 0% or 100% for 0 < p < 1."""
+    p = float(p)
+    for places in range(decimals, 9):
+        text = f"{100 * p:.{places}f}"
+        if not 0 < p < 1 or 0 < float(text) < 100:
+            return text + "%"
+    return ">99.999999%" if p > 0.5 else "<0.000001%"
+
+
 def plot_prediction(
     image: torch.Tensor,
     probabilities: torch.Tensor,
@@ -32,10 +42,10 @@ def plot_prediction(
     colours = ["C2" if d == predicted else "C0" for d in range(len(probs))]
     bars = bar_ax.bar(range(len(probs)), 100 * probs.numpy(), color=colours)
     bar_ax.bar_label(
-        bars, labels=[f"{100 * p:.1f}" if p >= 0.005 else "" for p in probs.tolist()], fontsize=11
+        bars, labels=[percent(p)[:-1] if p >= 0.005 else "" for p in probs.tolist()], fontsize=11
     )
     bar_ax.set(
-        title=f"predicted: {predicted} ({probs[predicted]:.1%} sure)",
+        title=f"predicted: {predicted} ({percent(probs[predicted])} sure)",
         xlabel="digit",
         ylabel="probability (%)",
         ylim=(0, 110),
@@ -87,9 +97,9 @@ def plot_confusion_matrix(cm: np.ndarray, title: str) -> Figure:
 def mistake_titles(
     true: Sequence[int], pred: Sequence[int], confidence: Sequence[float]
 ) -> list[str]:
-    """Titles like "true 4 → pred 9 (87%)"."""
+    """Titles like "true 4 → pred 9 (87%)"; a confidence below 1 never reads 100%."""
     return [
-        f"true {int(t)} → pred {int(p)} ({float(c):.0%})" for t, p, c in zip(true, pred, confidence)
+        f"true {int(t)} → pred {int(p)} ({percent(c, 0)})" for t, p, c in zip(true, pred, confidence)
     ]
 
 

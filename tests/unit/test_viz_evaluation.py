@@ -35,3 +35,16 @@ def test_projections_one_panel_per_method():
     fig = plot_projections({"PCA": points, "t-SNE": points}, np.arange(30) % 10, "2-D")
     assert [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
     assert len(fig.axes[0].collections) == 10
+
+
+def test_percent_never_rounds_to_100_or_0_unless_it_is():
+    from viz.evaluation import percent
+
+    assert percent(0.82) == "82.0%" and percent(1.0) == "100.0%" and percent(0.0) == "0.0%"
+    assert percent(0.99991) == "99.99%" and percent(0.9999991) == "99.9999%"
+    assert percent(0.0004) == "0.04%" and percent(0.996, 0) == "99.6%"
+    probs = torch.zeros(10)
+    probs[3], probs[5] = 0.99991, 0.00009
+    assert plot_prediction(torch.zeros(1, 28, 28), probs).axes[1].get_title() == (
+        "predicted: 3 (99.99% sure)"
+    )
