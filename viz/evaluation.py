@@ -99,7 +99,8 @@ def mistake_titles(
 ) -> list[str]:
     """Titles like "true 4 → pred 9 (87%)"; a confidence below 1 never reads 100%."""
     return [
-        f"true {int(t)} → pred {int(p)} ({percent(c, 0)})" for t, p, c in zip(true, pred, confidence)
+        f"true {int(t)} → pred {int(p)} ({percent(c, 0)})"
+        for t, p, c in zip(true, pred, confidence)
     ]
 
 
