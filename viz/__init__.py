@@ -13,8 +13,8 @@ from .drawing import (
     preprocess,
 )
 from .evaluation import (
-    format_percent,
     mistake_titles,
+    percent,
     plot_confusion_matrices,
     plot_confusion_matrix,
     plot_prediction,

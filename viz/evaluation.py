@@ -14,6 +14,16 @@ from matplotlib.figure import Figure
 from helpers.data import denormalize
 
 
+def percent(p: float, decimals: int = 1) -> str:
+    """p as a percentage, with more decimals where rounding would show 0% or 100% for 0 < p < 1."""
+    p = float(p)
+    for places in range(decimals, 9):
+        text = f"{100 * p:.{places}f}"
+        if not 0 < p < 1 or 0 < float(text) < 100:
+            return text + "%"
+    return ">99.999999%" if p > 0.5 else "<0.000001%"
+
+
 def plot_prediction(
     image: torch.Tensor,
     probabilities: torch.Tensor,
@@ -33,10 +43,10 @@ def plot_prediction(
     colours = ["C2" if d == predicted else "C0" for d in range(len(probs))]
     bars = bar_ax.bar(range(len(probs)), 100 * probs.numpy(), color=colours)
     bar_ax.bar_label(
-        bars, labels=[f"{100 * p:.1f}" if p >= 0.005 else "" for p in probs.tolist()], fontsize=11
+        bars, labels=[percent(p)[:-1] if p >= 0.005 else "" for p in probs.tolist()], fontsize=11
     )
     bar_ax.set(
-        title=f"predicted: {predicted} ({probs[predicted]:.1%} sure)",
+        title=f"predicted: {predicted} ({percent(probs[predicted])} sure)",
         xlabel="digit",
         ylabel="probability (%)",
         ylim=(0, 110),
@@ -45,20 +55,6 @@ def plot_prediction(
     bar_ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
-
-
-def format_percent(p: float) -> str:
-    """A probability as a percentage with as few decimals as keep it off 0% and 100%: "87%",
-    "99.8%", "99.97%"; beyond two decimals ">99.99%" or "<0.01%" (exactly 1 and 0: "100%", "0%").
-    """
-    p = float(p)
-    if p >= 1 or p <= 0:
-        return f"{p:.0%}"
-    for decimals in range(3):
-        text = f"{p:.{decimals}%}"
-        if 0 < float(text[:-1]) < 100:
-            return text
-    return ">99.99%" if p > 0.5 else "<0.01%"
 
 
 def _fit_texts(fig: Figure, texts: Sequence, width: float, height: float) -> None:
@@ -146,7 +142,7 @@ def mistake_titles(
 ) -> list[str]:
     """Two-line titles like "true 4 → pred 9\n(87% sure)", "(99.8% sure)": never a rounded 100%."""
     return [
-        f"true {int(t)} → pred {int(p)}\n({format_percent(c)} sure)"
+        f"true {int(t)} → pred {int(p)}\n({percent(c, 0)} sure)"
         for t, p, c in zip(true, pred, confidence)
     ]
 

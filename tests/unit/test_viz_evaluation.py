@@ -8,7 +8,6 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from viz.evaluation import (  # noqa: E402
-    format_percent,
     plot_confusion_matrices,
     plot_confusion_matrix,
     plot_prediction,
@@ -59,12 +58,6 @@ def test_confusion_matrices_share_one_colour_scale():
     assert [ax.get_title() for ax in fig.axes[:2]] == ["ANN", "CNN"]
 
 
-def test_format_percent_never_rounds_to_100():
-    cases = {0.874: "87%", 0.998: "99.8%", 0.9996: "99.96%", 0.99999: ">99.99%", 1.0: "100%"}
-    assert {p: format_percent(p) for p in cases} == cases
-    assert format_percent(0.004) == "0.4%" and format_percent(1e-6) == "<0.01%"
-
-
 def test_projections_one_panel_per_method():
     points = np.random.default_rng(0).normal(size=(30, 2))
     fig = plot_projections({"PCA": points, "t-SNE": points}, np.arange(30) % 10, "2-D")
@@ -76,3 +69,16 @@ def test_projections_one_panel_per_method():
     )
     assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("a", "b")
     assert len(fig.axes[0].texts) == 10  # one label per digit, at its median
+
+
+def test_percent_never_rounds_to_100_or_0_unless_it_is():
+    from viz.evaluation import percent
+
+    assert percent(0.82) == "82.0%" and percent(1.0) == "100.0%" and percent(0.0) == "0.0%"
+    assert percent(0.99991) == "99.99%" and percent(0.9999991) == "99.9999%"
+    assert percent(0.0004) == "0.04%" and percent(0.996, 0) == "99.6%"
+    probs = torch.zeros(10)
+    probs[3], probs[5] = 0.99991, 0.00009
+    assert plot_prediction(torch.zeros(1, 28, 28), probs).axes[1].get_title() == (
+        "predicted: 3 (99.99% sure)"
+    )
