@@ -245,11 +245,22 @@ def _check_compact_cnn(macs: Any, compare: Any, answer: Any) -> str:
         f"(±{rows.loc[m, 'spread_s'] / rows.loc[m, 'median_s'] / 2:.0%})"
         for m in MODEL_NAMES
     )
+    reading = "only differences beyond the spread say the count missed something."
+    if {"images_per_s_min", "images_per_s_max"} <= set(rows.columns):  # the repeats' range
+        low = {m: rows.loc[m, "images_per_s_min"] * counts[m] for m in MODEL_NAMES}
+        high = {m: rows.loc[m, "images_per_s_max"] * counts[m] for m in MODEL_NAMES}
+        apart = [(a, b) for a in MODEL_NAMES for b in MODEL_NAMES if low[a] > high[b]]
+        reading = (
+            "on your run "
+            + "; ".join(f"{a} ran more multiply-adds per second than {b}" for a, b in apart)
+            + ", beyond the repeats' range: the count alone does not set the time here."
+            if apart
+            else "on your run the ranges overlap: within noise, the count is not contradicted."
+        )
     return (
         f"if the count set the time, these would be equal. Your run, batch {max(SWEEP_BATCHES)}, "
-        "training rate = forward multiply-adds per second (± half the repeats' spread): "
-        f"{measured}; "
-        "only differences beyond the spread say the count missed something."
+        "images/s x forward multiply-adds per image (± half the repeats' spread): "
+        f"{measured}; {reading}"
     )
 
 

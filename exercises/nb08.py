@@ -367,8 +367,8 @@ ex3 = Exercise(
     hints=[
         "Make the folder if needed (Path(folder).mkdir(parents=True, exist_ok=True)), pick a file "
         'name with the label in it, and write json.dumps({"label": label, "strokes": strokes}).',
-        "Count the files already there, so a second drawing of the same digit gets a new name: "
-        "path = Path(folder) / f'my_{label}_{len(list(Path(folder).glob(\"*.json\")))}.json'; "
+        "Number the files, so a second drawing of the same digit gets a new name: "
+        "path = Path(folder) / f'my_{label}_{number}.json', with the first number not taken yet; "
         "path.write_text(json.dumps(...)); return path. json.dumps alone only makes the text.",
         "my_label is the digit you drew (a number, not a string); leave my_strokes = pad.strokes.",
     ],
@@ -377,13 +377,16 @@ ex3 = Exercise(
         from pathlib import Path
 
         my_strokes = pad.strokes       # what you drew in section 1 ([] until you draw)
-        my_label = 7                   # the digit YOU drew: 7 is only an example
-        my_folder = Path(tempfile.gettempdir()) / "my_digits"
+        my_label = int(input("Which digit did you draw (0-9)? "))   # you say which: no guess
+        my_folder = Path(tempfile.gettempdir()) / "my_digits"   # outside the course's folder
 
         def save_digit(strokes, label, folder):
             folder = Path(folder)
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"my_{label}_{len(list(folder.glob('*.json')))}.json"
+            number = 0
+            while (folder / f"my_{label}_{number}.json").exists():   # never overwrite a file
+                number += 1
+            path = folder / f"my_{label}_{number}.json"
             path.write_text(json.dumps({"label": label, "strokes": strokes}))
             return path
     """,

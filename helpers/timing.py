@@ -137,6 +137,9 @@ def throughput_sweep(
                         "median_s": result.timing.median,
                         "spread_s": result.timing.spread,
                         "images_per_s": result.images_per_second,
+                        # the slowest and the fastest repeat, as rates: the repeats' range
+                        "images_per_s_min": batch_size * steps / max(result.timing.times),
+                        "images_per_s_max": batch_size * steps / min(result.timing.times),
                         "ms_per_step": 1000 * result.seconds_per_step,
                         "s_per_epoch": result.seconds_per_epoch(),
                     }

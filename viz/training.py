@@ -45,7 +45,8 @@ def plot_call_times(seconds: Sequence[float], title: str) -> Figure:
     ms = 1000 * np.asarray(seconds)
     fig, ax = plt.subplots(figsize=(11, 4.5))
     ax.bar(np.arange(1, len(ms) + 1), ms, color=["C3"] + ["C0"] * (len(ms) - 1))
-    ax.axhline(np.median(ms), color="k", linestyle="--", label=f"median {np.median(ms):.1f} ms")
+    rest = np.median(ms[1:]) if len(ms) > 1 else ms[0]  # the lesson leaves out the warm-up call
+    ax.axhline(rest, color="k", linestyle="--", label=f"median of calls 2-{len(ms)}: {rest:.1f} ms")
     ax.set(
         xlabel="call number", ylabel="milliseconds", title=title, xticks=np.arange(1, len(ms) + 1)
     )
@@ -53,6 +54,12 @@ def plot_call_times(seconds: Sequence[float], title: str) -> Figure:
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def _ticks_around(low: float, high: float) -> tuple[float, float]:
+    """The 1-2-5 tick values just below `low` and just above `high` (for a log axis)."""
+    ticks = [m * 10.0**e for e in range(-6, 10) for m in (1, 2, 5)]
+    return max(t for t in ticks if t <= low), min(t for t in ticks if t >= high)
 
 
 def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
@@ -66,17 +73,35 @@ def plot_throughput(table: pd.DataFrame, title: str) -> Figure:
             "label": f"{model} on {device}",
             "linewidth": 2,
         }
-        rate_ax.plot(group["batch_size"], group["images_per_s"], **style)
-        epoch_ax.plot(group["batch_size"], group["s_per_epoch"], **style)
-    rate_ax.set(title="Training throughput (higher is better)", ylabel="images per second")
-    epoch_ax.set(title="One epoch (lower is better)", ylabel="seconds per epoch (extrapolated)")
+        rate, epoch = group["images_per_s"], group["s_per_epoch"]
+        rate_ax.plot(group["batch_size"], rate, **style)
+        epoch_ax.plot(group["batch_size"], epoch, **style)
+        if {"images_per_s_min", "images_per_s_max"} <= set(group.columns):  # the repeats' range
+            low, high = group["images_per_s_min"], group["images_per_s_max"]
+            rate_ax.fill_between(group["batch_size"], low, high, color=f"C{i}", alpha=0.2)
+            epoch_ax.fill_between(
+                group["batch_size"],
+                epoch * rate / high,
+                epoch * rate / low,
+                color=f"C{i}",
+                alpha=0.2,
+            )
+    rate_ax.set(
+        title="Training throughput (higher is better; log scales)",
+        ylabel="images per second (log scale)",
+    )
+    epoch_ax.set(
+        title="One epoch (lower is better; log scales)",
+        ylabel="seconds per epoch, extrapolated (log scale)",
+    )
     batch_sizes = sorted(table["batch_size"].unique())
     for ax in (rate_ax, epoch_ax):
-        ax.set(xscale="log", yscale="log", xlabel="batch size")
+        ax.set(xscale="log", yscale="log", xlabel="batch size (log scale)")
         ax.set_xticks(batch_sizes, [str(b) for b in batch_sizes])
         ax.minorticks_off()
-        # 1-2-5 steps: several labelled ticks per decade
+        # 1-2-5 steps: several labelled ticks per decade, the limits on ticks around the data
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ax.set_ylim(*_ticks_around(*ax.dataLim.intervaly))
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
         )

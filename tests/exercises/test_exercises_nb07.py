@@ -121,6 +121,12 @@ def test_ex2_compact_cnn_and_multiply_adds():
     assert (
         "compact_cnn 20,480 images/s = 4.10 G" in message and "±5%" in message
     )  # 20,480 images/s x 199,968
+    # with the repeats' range (throughput_sweep's min/max columns): overlap or not, said as such
+    same = 1e10 / table.model.map(macs)  # every model the same multiply-adds per second
+    ranged = table.assign(images_per_s_min=0.9 * same, images_per_s_max=1.1 * same)
+    assert "ranges overlap" in ex2.evaluate(macs, ranged, "b").message
+    ranged.loc[ranged.model == "ann", ["images_per_s_min", "images_per_s_max"]] *= 10
+    assert "ann ran more multiply-adds per second than" in ex2.evaluate(macs, ranged, "b").message
 
 
 def spike_at(index, base=8.0):

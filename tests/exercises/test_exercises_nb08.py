@@ -141,6 +141,7 @@ def save_with(label=None, text_only=False, mkdir=True, name="my_{label}.json", w
 
 def test_ex3_save_your_digit(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the solution's folder, in the test's
+    monkeypatch.setattr("builtins.input", lambda prompt="": "7")  # the solution asks the label
     mine = tmp_path / "mine"
     seven = TEST_DRAWINGS[7]
     right = save_with()
