@@ -6,6 +6,7 @@ Nothing here downloads or writes anything: it only looks, so it is safe to run a
 from __future__ import annotations
 
 import platform
+import re
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ INSTALL_FIX = (
     "run `uv sync` in the course folder (or `conda env create -f environment.yml`), "
     "then restart Jupyter"
 )
+# The oldest versions the course runs on: the same minimums as pyproject.toml's dependencies
+# (tests/tools/test_environment_check.py fails when the two drift apart).
+MIN_VERSIONS = {"torch": (2, 4), "torchvision": (0, 19)}
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,30 @@ def check_python(version_info: tuple[int, ...] = tuple(sys.version_info[:3])) ->
     )
 
 
-def check_package(name: str) -> Check:
-    """An installed package and its version, read from its metadata (no import needed)."""
+def release(text: str) -> tuple[int, ...]:
+    """The leading release numbers of a version string: '2.5.1+cpu' -> (2, 5, 1)."""
+    numbers = re.match(r"\d+(?:\.\d+)*", text)
+    return tuple(int(n) for n in numbers.group().split(".")) if numbers else ()
+
+
+def check_package(name: str, found: str | None = None) -> Check:
+    """An installed package and its version (read from its metadata, no import needed), which must
+    be at least its MIN_VERSIONS entry. `found` stands in for the installed version (for tests)."""
     try:
-        return Check(name, True, version(name))
+        found = found if found is not None else version(name)
     except PackageNotFoundError:
         return Check(name, False, "not installed", INSTALL_FIX)
+    minimum = MIN_VERSIONS.get(name)
+    if minimum is None or release(found) >= minimum:
+        return Check(name, True, found)
+    wanted = ".".join(map(str, minimum))
+    return Check(
+        name,
+        False,
+        f"{found}, older than the course needs ({wanted} or newer)",
+        f"update it to {wanted} or newer: run `uv sync` in the course folder (or "
+        "`conda env update -f environment.yml`), then restart Jupyter and run this check again",
+    )
 
 
 def check_device() -> Check:

@@ -238,10 +238,10 @@ ex2 = Exercise(
         print(f"shuffled pixels: validation accuracy {shuffled_meta['val_accuracy']:.2%}")
     """,
     why="A fully connected layer gives every input its own weight and ignores their order, so "
-    "shuffling the inputs only shuffles which weight meets which pixel: same seed, same batches, "
-    "and the two networks end within about a point of each other. The validation (and test) "
-    "images must be shuffled with the same permutation: a network that learned the shuffled "
-    "order cannot read real digits. A CNN would lose its advantage here (notebook 03).",
+    "shuffling the inputs only shuffles which weight meets which pixel: same random seed, same "
+    "batches, and the two networks end within about a point of each other. The validation "
+    "(and test) images must be shuffled with the same permutation: a network that learned the "
+    "shuffled order cannot read real digits. A CNN would lose its advantage here (notebook 03).",
     answer_names=("shuffle_pixels", "shuffled_splits", "normal_model", "shuffled_model"),
 )
 

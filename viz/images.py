@@ -36,19 +36,31 @@ def show_image_grid(
     nrow: int = 12,
     normalized: bool = True,
 ) -> Figure:
-    """One make_grid picture of a batch, with its labels printed underneath."""
+    """One make_grid picture of a batch (at most 8 rows), each image's label printed under it."""
     pixels = denormalize(images) if normalized else images
-    grid = make_grid(pixels[: 8 * nrow], nrow=nrow, padding=2, pad_value=1.0)
-    fig, ax = plt.subplots(figsize=(min(14, 1.1 * nrow), 1.3 * -(-len(grid[0]) // 30) + 0.8))
-    ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray")
+    pixels = pixels[: 8 * nrow].detach().cpu()
+    grid = make_grid(pixels, nrow=nrow, padding=2, pad_value=1.0)
+    size, pad = pixels.shape[-1], 2
+    step = size + pad  # from one image's top (or left) edge to the next one's
+    band = 14 if labels is not None else 0  # blank strip under each row of images for its labels
+    nrows = -(-len(pixels) // nrow)
+    pieces = [grid[:, :pad]]
+    for r in range(nrows):
+        pieces.append(grid[:, pad + r * step : pad + (r + 1) * step])
+        pieces.append(torch.ones(3, band, grid.shape[-1]))
+    picture = torch.cat(pieces, dim=1)
+    height, width = picture.shape[1:]
+    scale = min(14, 1.1 * nrow) / width  # inches per pixel
+    fig, ax = plt.subplots(figsize=(width * scale, height * scale + 0.3))
+    ax.imshow(picture.permute(1, 2, 0).numpy(), cmap="gray")
     ax.axis("off")
     if labels is not None:
-        shown = [str(int(v)) for v in labels[: 8 * nrow]]
-        rows = ["  ".join(shown[i : i + nrow]) for i in range(0, len(shown), nrow)]
-        ax.set_title(
-            "labels, row by row:\n" + "\n".join(rows) if len(rows) > 1 else "labels: " + rows[0],
-            fontsize=13,
-        )
+        for i, value in enumerate(labels[: len(pixels)].tolist()):
+            r, c = divmod(i, nrow)
+            x = pad + c * step + (size - 1) / 2
+            y = pad + r * (step + band) + step + (band - 1) / 2  # the middle of its strip
+            ax.text(x, y, str(int(value)), ha="center", va="center", fontsize=13)
+    fig.tight_layout(pad=0.2)
     return fig
 
 
@@ -59,10 +71,17 @@ def show_digits(
     cmap: str = "gray_r",
     suptitle: str | None = None,
     normalized: bool = False,
-    width: float = 15.0,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar: str | None = None,
+    width: float = 13.0,
 ) -> Figure:
-    """Single-channel images ([N, 1, H, W] or [N, H, W]) in `ncols` columns, optional titles;
-    the figure is at most `width` inches wide."""
+    """Single-channel images ([N, 1, H, W] or [N, H, W]) in `ncols` columns, optional titles.
+
+    `normalized` images are shown on the scale 0 to 1 after undoing the normalisation; `vmin` and
+    `vmax` set one colour scale for all panels, and `colorbar` (its label) draws it beside them.
+    The figure is at most `width` inches wide (13: a 1280-pixel slide).
+    """
     pixels = (
         (denormalize(images) if normalized else images)
         .detach()
@@ -77,17 +96,20 @@ def show_digits(
         figsize=(panel * ncols, (panel + 0.25) * nrows + (0.8 if suptitle else 0)),
         squeeze=False,
     )
+    scale = {"vmin": 0, "vmax": 1} if normalized else {}
+    scale.update({k: v for k, v in (("vmin", vmin), ("vmax", vmax)) if v is not None})
+    shown = None
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(pixels):
-            ax.imshow(
-                pixels[i].numpy(), cmap=cmap, **({"vmin": 0, "vmax": 1} if normalized else {})
-            )
+            shown = ax.imshow(pixels[i].numpy(), cmap=cmap, **scale)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=13)
     if suptitle:
         fig.suptitle(suptitle, fontsize=16)
     fig.tight_layout()
+    if colorbar is not None and shown is not None:
+        fig.colorbar(shown, ax=list(axes.flat), fraction=0.02, pad=0.01, label=colorbar)
     return fig
 
 

@@ -13,8 +13,26 @@ from matplotlib.ticker import FuncFormatter, LogLocator
 from helpers.training import History
 
 
-def plot_history(histories: dict[str, History]) -> Figure:
-    """Loss and accuracy per epoch, train (dashed) and validation (solid), for one or more runs."""
+def _plain_number(value: float, _position: object = None) -> str:
+    """A log axis tick as a plain number: 0.05, 1, 20."""
+    return f"{value:g}"
+
+
+def _plain_minor(value: float, _position: object = None) -> str:
+    """Label the minor ticks at 2 and 5 times a power of 10 on a log axis; the others blank."""
+    mantissa = value / 10 ** np.floor(np.log10(value))
+    return _plain_number(value) if round(mantissa) in (2, 5) else ""
+
+
+def plot_history(
+    histories: dict[str, History], log_scale: bool = False, legend_below: bool = False
+) -> Figure:
+    """Loss and accuracy per epoch, train (dashed) and validation (solid), for one or more runs.
+
+    `log_scale`: the loss on a log axis and, instead of the accuracy, the error rate (100% minus
+    it) on a log axis, so runs far apart both keep their shape. `legend_below`: one legend under
+    the panels, where it covers no data.
+    """
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(13, 4.5))
     for i, (name, h) in enumerate(histories.items()):
         colour = f"C{i}"
@@ -22,21 +40,37 @@ def plot_history(histories: dict[str, History]) -> Figure:
         prefix = f"{name} " if len(histories) > 1 else ""
         loss_ax.plot(epochs, h["train_loss"], "--o", color=colour, label=f"{prefix}train")
         loss_ax.plot(epochs, h["val_loss"], "-o", color=colour, label=f"{prefix}validation")
-        acc_ax.plot(
-            epochs, [100 * a for a in h["train_acc"]], "--o", color=colour, label=f"{prefix}train"
-        )
-        acc_ax.plot(
-            epochs, [100 * a for a in h["val_acc"]], "-o", color=colour, label=f"{prefix}validation"
-        )
+        for key, style, part in (("train_acc", "--o", "train"), ("val_acc", "-o", "validation")):
+            shown = [100 * (1 - a) if log_scale else 100 * a for a in h[key]]
+            acc_ax.plot(epochs, shown, style, color=colour, label=f"{prefix}{part}")
     loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
-    acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
+    if log_scale:
+        loss_ax.set(yscale="log", ylabel="mean loss per image (log scale)")
+        acc_ax.set(
+            title="Error rate (100% - accuracy)",
+            xlabel="epoch",
+            ylabel="error rate (%, log scale)",
+            yscale="log",
+        )
+        for ax in (loss_ax, acc_ax):  # plain numbers (0.1, 0.2, 0.5, 1, 2, 5 ...), not powers of 10
+            ax.yaxis.set_major_formatter(FuncFormatter(_plain_number))
+            ax.yaxis.set_minor_formatter(FuncFormatter(_plain_minor))
+    else:
+        acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
     longest = max(len(h["train_loss"]) for h in histories.values())
     for ax in (loss_ax, acc_ax):
-        ax.grid(alpha=0.3)
-        ax.legend()
+        ax.grid(alpha=0.3, which="both" if log_scale else "major")
+        if not legend_below:
+            ax.legend()
         # whole epochs, also for a 1-epoch run
         ax.set_xticks(range(1, longest + 1, max(1, longest // 10)))
-    fig.tight_layout()
+    if legend_below:
+        handles, labels = loss_ax.get_legend_handles_labels()
+        rows = 1 if len(histories) < 3 else len(histories)  # legend rows: all in one, or 2 a row
+        fig.tight_layout(rect=(0, 0.06 + 0.06 * rows, 1, 1))
+        fig.legend(handles, labels, loc="lower center", ncols=4 if rows == 1 else 2)
+    else:
+        fig.tight_layout()
     return fig
 
 

@@ -181,3 +181,36 @@ def test_low_space_and_leftover_temporaries_are_reported(tmp_path, monkeypatch):
     check = check_checkpoint_folder()
     assert not check.ok and f"disk full: {folder} has 1.0 MB free" in check.found
     assert "free some space" in check.fix and verdict([check]) == "1 problem: checkpoints."
+
+
+def test_minimum_versions_are_pyproject_minimums():
+    import tomllib
+
+    from course_tools.environment import MIN_VERSIONS
+
+    deps = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for name, minimum in MIN_VERSIONS.items():
+        assert f"{name}>={'.'.join(map(str, minimum))}" in deps
+
+
+@pytest.mark.parametrize(
+    ("name", "found", "ok"),
+    [
+        ("torch", "2.4.0", True),
+        ("torch", "2.5.1+cpu", True),
+        ("torch", "10.0", True),
+        ("torch", "2.3.1", False),
+        ("torch", "1.13.1+cu117", False),
+        ("torchvision", "0.19.0", True),
+        ("torchvision", "0.18.1+cpu", False),
+    ],
+)
+def test_old_torch_or_torchvision_is_a_problem_that_says_what_to_do(name, found, ok):
+    from course_tools.environment import check_package
+
+    check = check_package(name, found)
+    assert check.ok == ok and check.found.startswith(found)
+    if not ok:
+        assert "older than the course needs" in check.found and "uv sync" in check.fix
+        assert "conda env update" in check.fix and verdict([check]) == f"1 problem: {name}."
+    assert check_package(name).ok  # the installed version (pinned in uv.lock) is recent enough

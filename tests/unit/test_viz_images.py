@@ -10,10 +10,20 @@ from viz.evaluation import mistake_titles  # noqa: E402
 from viz.images import plot_feature_maps, plot_filters, show_digits, show_image_grid  # noqa: E402
 
 
-def test_image_grid_shows_labels():
-    fig = show_image_grid(torch.zeros(12, 1, 28, 28), torch.arange(12) % 10, nrow=12)
-    title = fig.axes[0].get_title()
-    assert title.startswith("labels: 0  1  2") and title.endswith("0  1")
+def test_image_grid_shows_each_label_under_its_image():
+    fig = show_image_grid(torch.zeros(15, 1, 28, 28), torch.arange(15) % 10, nrow=12)
+    ax = fig.axes[0]
+    texts = ax.texts
+    assert [t.get_text() for t in texts] == [str(i % 10) for i in range(15)]
+    height = ax.images[0].get_array().shape[0]
+    assert height == 2 + 2 * (30 + 14)  # two rows of images, a label strip under each
+    for i, t in enumerate(texts):
+        r, c = divmod(i, 12)
+        x, y = t.get_position()
+        assert 2 + 30 * c <= x <= 2 + 30 * c + 27  # under its own image's columns
+        top = 2 + r * 44  # its row's first pixel
+        assert top + 28 <= y <= top + 44  # below the image, above the next row
+    assert not ax.get_title()
 
 
 def test_show_digits_draws_one_titled_panel_per_image():
@@ -24,6 +34,14 @@ def test_show_digits_draws_one_titled_panel_per_image():
     shown = [ax for ax in fig.axes if ax.images]
     assert len(shown) == 7 and shown[6].get_title() == "digit 6"
     assert fig._suptitle.get_text() == "seven digits"
+
+
+def test_show_digits_can_share_one_colour_scale_with_a_colour_bar():
+    images = torch.stack([torch.full((28, 28), 0.2), torch.full((28, 28), 0.6)])
+    fig = show_digits(images, ncols=2, vmin=0, vmax=0.8, colorbar="share")
+    panels = [ax for ax in fig.axes if ax.images]
+    assert all(ax.images[0].get_clim() == (0, 0.8) for ax in panels)
+    assert len(fig.axes) == 3 and fig.axes[-1].get_ylabel() == "share"  # the colour bar
 
 
 def test_show_digits_accepts_images_without_a_channel_axis():

@@ -28,6 +28,20 @@ def test_history_plot_has_train_and_validation_curves_per_run():
     ]
 
 
+def test_history_plot_on_log_scales_shows_the_error_rate_and_one_legend_below():
+    fig = plot_history({"ANN": H, "CNN": H}, log_scale=True, legend_below=True)
+    loss_ax, acc_ax = fig.axes
+    assert loss_ax.get_yscale() == "log" and acc_ax.get_yscale() == "log"
+    assert [round(v, 6) for v in acc_ax.lines[1].get_ydata()] == [25.0, 12.0]  # 100% - accuracy
+    assert "log scale" in acc_ax.get_ylabel() and "log scale" in loss_ax.get_ylabel()
+    assert loss_ax.get_legend() is None and acc_ax.get_legend() is None
+    (legend,) = fig.legends
+    assert len(legend.get_texts()) == 4
+    fig.canvas.draw()
+    top_of_legend = legend.get_window_extent().y1
+    assert top_of_legend <= min(ax.get_window_extent().y0 for ax in fig.axes)  # under the panels
+
+
 def test_call_times_and_throughput_and_speedup_plots():
     assert len(plot_call_times([0.02, 0.01, 0.01], "warm-up").axes[0].patches) == 3
     table = pd.DataFrame(
