@@ -17,16 +17,20 @@ def plot_history(histories: dict[str, History]) -> Figure:
     """Loss and accuracy per epoch, train (dashed) and validation (solid), for one or more runs."""
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(13, 4.5))
     for i, (name, h) in enumerate(histories.items()):
-        colour = f"C{i}"
+        # each run its own colour, marker and marker size, so a curve under another stays visible
+        style = {"color": f"C{i}", "marker": "os^Dv"[i % 5]}
+        if i:  # the first run as before; later ones larger or smaller, odd ones hollow
+            style["markersize"] = (6, 10, 4, 8)[i % 4]
+            style["markerfacecolor"] = "none" if i % 2 else style["color"]
         epochs = range(1, len(h["train_loss"]) + 1)
         prefix = f"{name} " if len(histories) > 1 else ""
-        loss_ax.plot(epochs, h["train_loss"], "--o", color=colour, label=f"{prefix}train")
-        loss_ax.plot(epochs, h["val_loss"], "-o", color=colour, label=f"{prefix}validation")
+        loss_ax.plot(epochs, h["train_loss"], "--", label=f"{prefix}train", **style)
+        loss_ax.plot(epochs, h["val_loss"], "-", label=f"{prefix}validation", **style)
         acc_ax.plot(
-            epochs, [100 * a for a in h["train_acc"]], "--o", color=colour, label=f"{prefix}train"
+            epochs, [100 * a for a in h["train_acc"]], "--", label=f"{prefix}train", **style
         )
         acc_ax.plot(
-            epochs, [100 * a for a in h["val_acc"]], "-o", color=colour, label=f"{prefix}validation"
+            epochs, [100 * a for a in h["val_acc"]], "-", label=f"{prefix}validation", **style
         )
     loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
     acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
