@@ -88,7 +88,9 @@ def _accuracy_lists(results: Any) -> dict[tuple[str, float], list[float]]:
     if len(lengths) > 1:
         raise Wrong(f"the four lists have {sorted(lengths)} runs: one run per seed, the same seeds")
     if lengths.pop() < 2:
-        raise Wrong("one run per setting cannot show how much the seed moves it: use both SEEDS")
+        raise Wrong(
+            "one run per setting cannot show how much the seed moves it: use every seed in SEEDS"
+        )
     return found
 
 
@@ -152,7 +154,7 @@ ex1 = Exercise(
         "results: loop over ('BN', LeNet5) and ('no BN', LeNet5NoBN), over the lrs DEFAULT_LR and "
         "SEEDS_LR, and over SEEDS; each run is train_recipe(build, Recipe(epochs=LR_EPOCHS, "
         "batch_size=BATCH_SIZE, lr=lr, one_cycle=False, seed=seed), device, sweep, "
-        "verbose=False), and its meta['val_accuracy'] goes into results[(name, lr)].",
+        "verbose=False, test=False), and its meta['val_accuracy'] goes into results[(name, lr)].",
         "verdict: for each network and seed, drop = accuracy at 0.001 - accuracy at 0.02. "
         "Is every 'no BN' drop larger than every 'BN' drop (a), the other way round (c), or do "
         "the two ranges overlap (b)?",
@@ -185,7 +187,6 @@ ex1 = Exercise(
                 return self.fc3(x)
 
 
-        SEEDS = (0, 1)
         results = {}
         for name, build in (("BN", LeNet5), ("no BN", LeNet5NoBN)):
             for lr in (DEFAULT_LR, SEEDS_LR):
@@ -193,7 +194,8 @@ ex1 = Exercise(
                 for seed in SEEDS:
                     recipe = Recipe(epochs=LR_EPOCHS, batch_size=BATCH_SIZE, lr=lr,
                                     one_cycle=False, seed=seed)
-                    _, meta = train_recipe(build, recipe, device, sweep, verbose=False)
+                    _, meta = train_recipe(build, recipe, device, sweep, verbose=False,
+                                           test=False)
                     results[name, lr].append(meta["val_accuracy"])
                 print(f"{name:5} lr {lr}: " + ", ".join(f"{a:.2%}" for a in results[name, lr]))
         drops = {name: [a - b for a, b in zip(results[name, DEFAULT_LR], results[name, SEEDS_LR])]
@@ -293,7 +295,7 @@ ex2 = Exercise(
 
 
         seconds = time_loading(per_sample_loader, n_images // 10)
-        seeds, batched = pipeline.loc[10, "seconds"]
+        seeds, batched = pipeline.loc[10, "median seconds"]
         print(f"per-sample DataLoader over tensors: {seconds:.3f} s (seeds {seeds:.3f} s, "
               f"TensorLoader {batched:.3f} s)")
         share = pil_share(seeds, seconds, batched)
@@ -371,7 +373,8 @@ ex3 = Exercise(
         "BATCH_LR = 0.001 is the course's lr at BATCH_SIZE = 128, so the rule scales from there: "
         "a batch k times larger gets an lr k times larger.",
         "The run: Recipe(epochs=1, batch_size=1024, lr=scaled_lr(1024), one_cycle=False) and "
-        "train_recipe(LeNet5, recipe, device, sweep, verbose=False)[1]['history'], as section 3.",
+        "train_recipe(LeNet5, recipe, device, sweep, verbose=False, test=False)[1]['history'], "
+        "as section 3.",
         "return BATCH_LR * batch_size / BATCH_SIZE; seeds_lr_times = SEEDS_LR / scaled_lr(10)",
     ],
     solution="""
@@ -381,17 +384,20 @@ ex3 = Exercise(
 
 
         recipe = Recipe(epochs=1, batch_size=1024, lr=scaled_lr(1024), one_cycle=False)
-        history_1024 = train_recipe(LeNet5, recipe, device, sweep, verbose=False)[1]["history"]
+        _, meta = train_recipe(LeNet5, recipe, device, sweep, verbose=False, test=False)
+        history_1024 = meta["history"]
         print(f"batch 1024, lr {scaled_lr(1024):g}: {history_1024['val_acc'][0]:.2%} validation "
-              f"(lr {BATCH_LR}: {batch_table.loc[1024, 'validation accuracy (%)']:.2f}%)")
+              f"(lr {BATCH_LR}, median of the seeds: "
+              f"{batch_table.loc[1024, 'median validation accuracy (%)']:.2f}%)")
         seeds_lr_times = SEEDS_LR / scaled_lr(10)
         print(f"the rule's lr at batch 10: {scaled_lr(10):.2g}; "
               f"the seeds used {seeds_lr_times:.0f}x it")
     """,
     why="The table's lr of 0.001 is the course's at batch 128, so the rule starts there: 1,024 is "
     "8 x 128, lr 0.008 (not 4 x: that would take batch 256 as the reference). With 8x fewer steps "
-    "per epoch, each step 8x larger moves the weights about as far per epoch. One run each: a gap "
-    "of many points is beyond what a seed moves, a few tenths would not be. Run backwards to batch "
+    "per epoch, we expect steps 8x larger to move the weights about as far per epoch. Your run is "
+    "one seed: a gap of many points is beyond the table's range over seeds, a few tenths would not "
+    "be. Run backwards to batch "
     "10, the rule gives 0.001 x 10 / 128, about 0.00008: the seeds' 0.02 is 256 times that, which "
     "is why their lr looks so risky at their batch size. The rule is a rule of thumb (Goyal "
     "et al., 2017, with a warm-up); it holds less well for Adam and very large batches.",

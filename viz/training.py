@@ -35,14 +35,18 @@ def plot_history(
     """
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(13, 4.5))
     for i, (name, h) in enumerate(histories.items()):
-        colour = f"C{i}"
+        # each run its own colour, marker and marker size, so a curve under another stays visible
+        style = {"color": f"C{i}", "marker": "os^Dv"[i % 5]}
+        if i:  # the first run as before; later ones larger or smaller, odd ones hollow
+            style["markersize"] = (6, 10, 4, 8)[i % 4]
+            style["markerfacecolor"] = "none" if i % 2 else style["color"]
         epochs = range(1, len(h["train_loss"]) + 1)
         prefix = f"{name} " if len(histories) > 1 else ""
-        loss_ax.plot(epochs, h["train_loss"], "--o", color=colour, label=f"{prefix}train")
-        loss_ax.plot(epochs, h["val_loss"], "-o", color=colour, label=f"{prefix}validation")
-        for key, style, part in (("train_acc", "--o", "train"), ("val_acc", "-o", "validation")):
+        loss_ax.plot(epochs, h["train_loss"], "--", label=f"{prefix}train", **style)
+        loss_ax.plot(epochs, h["val_loss"], "-", label=f"{prefix}validation", **style)
+        for key, line, part in (("train_acc", "--", "train"), ("val_acc", "-", "validation")):
             shown = [100 * (1 - a) if log_scale else 100 * a for a in h[key]]
-            acc_ax.plot(epochs, shown, style, color=colour, label=f"{prefix}{part}")
+            acc_ax.plot(epochs, shown, line, label=f"{prefix}{part}", **style)
     loss_ax.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="mean loss per image")
     if log_scale:
         loss_ax.set(yscale="log", ylabel="mean loss per image (log scale)")
