@@ -37,7 +37,7 @@ EX1_OPTIONS = {
 }
 EX1_WRONG = {
     "a": "conv2 never sees pixels: its input is pool1's six maps of edges",
-    "c": "every layer is trained by the same backpropagation; conv2's weights changed as much",
+    "c": "every layer is trained by the same backpropagation; conv2's weights learn too",
 }
 
 
@@ -180,7 +180,10 @@ def _check_shift_and_hook(shift_right: Any, stage_output: Any) -> str:
                 "statistics stored in training, not those of the images you pass)"
             )
         model.train()  # the next stage starts in training mode again
-    return "shifting the input shifts the maps (equivariance); now look, as the statement shows."
+    return (
+        "a convolution applies the same filter at every position, so shifting the input should "
+        "shift the maps (equivariance); now look, as the statement shows."
+    )
 
 
 ex2 = Exercise(
