@@ -210,13 +210,14 @@ ex1 = Exercise(
             verdict = "b"
     ''',
     why="Only BatchNorm differs between the two networks (with the convolutions' bias back, which "
-    "BatchNorm's shift had replaced), and each network is its own baseline: what lr 0.02 costs it "
-    "against lr 0.001, seed by seed. The section's single run of LeNet-5 could not say whether "
-    "BatchNorm matters, nor the seeds' compact CNN, which differs in its kernels and padding too. "
-    "Two seeds are few: a verdict counts only when every drop of one network exceeds every drop of "
-    "the other; otherwise the honest answer is 'not shown'. The expectation from the BatchNorm "
-    "paper (Ioffe and Szegedy, 2015) is that normalised layers tolerate larger steps; the check "
-    "judges your verdict by your own runs, whatever they show.",
+    "BatchNorm's shift had replaced), and each network is its own baseline: what lr 0.02 costs "
+    "it against lr 0.001, seed by seed. Section 2's runs could not say whether BatchNorm "
+    "matters (every one of them has it), nor could the seeds' compact CNN, which differs in its"
+    " kernels and padding too. Three seeds are few: a verdict counts only when every drop of "
+    "one network exceeds every drop of the other; otherwise the honest answer is 'not shown'. "
+    "The expectation from the BatchNorm paper (Ioffe and Szegedy, 2015) is that normalised "
+    "layers tolerate larger steps; the check judges your verdict by your own runs, whatever "
+    "they show.",
     answer_names=("LeNet5NoBN", "results", "verdict"),
 )
 
@@ -393,14 +394,15 @@ ex3 = Exercise(
         print(f"the rule's lr at batch 10: {scaled_lr(10):.2g}; "
               f"the seeds used {seeds_lr_times:.0f}x it")
     """,
-    why="The table's lr of 0.001 is the course's at batch 128, so the rule starts there: 1,024 is "
-    "8 x 128, lr 0.008 (not 4 x: that would take batch 256 as the reference). With 8x fewer steps "
-    "per epoch, we expect steps 8x larger to move the weights about as far per epoch. Your run is "
-    "one seed: a gap of many points is beyond the table's range over seeds, a few tenths would not "
-    "be. Run backwards to batch "
-    "10, the rule gives 0.001 x 10 / 128, about 0.00008: the seeds' 0.02 is 256 times that, which "
-    "is why their lr looks so risky at their batch size. The rule is a rule of thumb (Goyal "
-    "et al., 2017, with a warm-up); it holds less well for Adam and very large batches.",
+    why="The table's lr of 0.001 is the course's at batch 128, so the rule starts there: 1,024 is 8"
+    " x 128, lr 0.008 (not 4 x: that would take batch 256 as the reference). With 8x fewer "
+    "steps per epoch, we expect steps 8x larger to move the weights about as far per epoch. "
+    "Your run is one seed: set it against the table's range over seeds for 1,024, not its "
+    "median; only a run outside that range differs beyond the seeds' spread. Run backwards to "
+    "batch 10, the rule gives 0.001 x 10 / 128, about 0.00008: the seeds' 0.02 is 256 times "
+    "that, which is why their lr looks so risky at their batch size. The rule is a rule of "
+    "thumb (Goyal et al., 2017, with a warm-up); it holds less well for Adam and very large "
+    "batches.",
     answer_names=("scaled_lr", "history_1024", "seeds_lr_times"),
 )
 
