@@ -206,31 +206,30 @@ def _check_macs(macs: Any) -> dict[str, int]:
     return counts
 
 
-def _check_sweep(compare: Any) -> pd.DataFrame:
-    if not isinstance(compare, pd.DataFrame):
+def _check_sweep(sweep: Any) -> pd.DataFrame:
+    if not isinstance(sweep, pd.DataFrame):
         raise Wrong(
-            "compare should be the table throughput_sweep returns; "
-            f"you gave {type(compare).__name__}"
+            f"sweep should be the table throughput_sweep returns; you gave {type(sweep).__name__}"
         )
     needed = {"model", "device", "batch_size", "images_per_s", "median_s", "spread_s"}
-    if missing := sorted(needed - set(compare.columns)):
-        raise Wrong(f"compare has no column {', '.join(missing)}: make it with throughput_sweep")
-    if missing := [m for m in MODEL_NAMES if m not in set(compare["model"])]:
-        raise Wrong(f"compare has no rows for {', '.join(map(repr, missing))}: measure all three")
-    if set(compare["device"]) != {"cpu"}:
+    if missing := sorted(needed - set(sweep.columns)):
+        raise Wrong(f"sweep has no column {', '.join(missing)}: make it with throughput_sweep")
+    if missing := [m for m in MODEL_NAMES if m not in set(sweep["model"])]:
+        raise Wrong(f"sweep has no rows for {', '.join(map(repr, missing))}: measure all three")
+    if set(sweep["device"]) != {"cpu"}:
         raise Wrong(
-            f"compare was measured on {sorted(set(compare['device']))}; measure on the CPU: "
+            f"sweep was measured on {sorted(set(sweep['device']))}; measure on the CPU: "
             "devices=[torch.device('cpu')]"
         )
-    if missing := [b for b in SWEEP_BATCHES if b not in set(compare["batch_size"])]:
-        raise Wrong(f"compare has no rows at batch size {missing}: use batch sizes 64 and 1024")
-    return compare
+    if missing := [b for b in SWEEP_BATCHES if b not in set(sweep["batch_size"])]:
+        raise Wrong(f"sweep has no rows at batch size {missing}: use batch sizes 64 and 1024")
+    return sweep
 
 
-def _check_compact_cnn(macs: Any, compare: Any, answer: Any) -> str:
+def _check_compact_cnn(macs: Any, sweep: Any, answer: Any) -> str:
     """Exercise 2: multiply-adds per image, a CPU sweep of three models, what the count predicts."""
     counts = _check_macs(macs)
-    table = _check_sweep(compare)
+    table = _check_sweep(sweep)
     letter = answer.strip().strip("().").lower() if isinstance(answer, str) else None
     if letter not in COUNT_OPTIONS:
         raise Wrong(
@@ -269,7 +268,7 @@ ex2 = Exercise(
     _check_compact_cnn,
     hints=[
         "macs: a dict comprehension over the three names with multiply_adds(build_model(m)). "
-        "compare: the same call as section 3's sweep, with your models, batch sizes and devices.",
+        "sweep: the same call as section 3's sweep, with your models, batch sizes and devices.",
         "throughput_sweep(['ann', 'compact_cnn', 'lenet5'], [64, 1024], [torch.device('cpu')], "
         "IMAGES_PER_MEASUREMENT, REPEATS, WARMUP, max_steps=MAX_STEPS)",
         "For the question: if time were proportional to multiply-adds, images/s x multiply-adds "
@@ -277,19 +276,19 @@ ex2 = Exercise(
     ],
     solution="""
         macs = {m: multiply_adds(build_model(m)) for m in ("ann", "compact_cnn", "lenet5")}
-        compare = throughput_sweep(["ann", "compact_cnn", "lenet5"], [64, 1024],
-                                   [torch.device("cpu")], IMAGES_PER_MEASUREMENT, REPEATS, WARMUP,
-                                   max_steps=MAX_STEPS)
+        sweep = throughput_sweep(["ann", "compact_cnn", "lenet5"], [64, 1024],
+                                 [torch.device("cpu")], IMAGES_PER_MEASUREMENT, REPEATS, WARMUP,
+                                 max_steps=MAX_STEPS)
         answer = "b"   # the same multiply-adds per second for every model
     """,
     why="The count measures the work, not the time: if it set the time, every model would run the "
     "same number of multiply-adds per second. The check prints this run's rates with their spread. "
     "Where they differ beyond it, something other than the count sets the time: how well each "
-    "operation uses the CPU (a few large matrix products against many thin convolutions, "
-    "BatchNorm and pooling; section 3's profile shows where the time goes) and the overhead per "
-    "step. Which CNN is faster, and by how much, is what your table says for this machine, not "
-    "something the count alone explains.",
-    answer_names=("macs", "compare", "answer"),
+    "operation uses the CPU (a few large matrix products against many thin convolutions), work "
+    "the count leaves out (dropout, BatchNorm and pooling; section 3's profile shows where the "
+    "time goes) and the overhead per step. Which CNN is faster, and by how much, is what your "
+    "table says for this machine, not something the count alone explains.",
+    answer_names=("macs", "sweep", "answer"),
 )
 
 # --- Exercise 3: why the median -----------------------------------------------------------------
