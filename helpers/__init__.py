@@ -23,7 +23,7 @@ from .checkpoints import (
     ensure_checkpoint_folder,
     save_checkpoint,
 )
-from .compare import compare, repeat
+from .compare import compare
 from .data import (
     MEAN,
     STD,

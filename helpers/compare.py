@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -53,8 +53,3 @@ def compare(
     if len(runs) < 2 or any(len(v) < 2 for v in runs.values()):
         raise ValueError("compare needs two or more settings with at least two runs each")
     return Comparison({k: tuple(map(float, v)) for k, v in runs.items()}, higher_is_better, fmt)
-
-
-def repeat(measure: Callable[[int], float], seeds: Sequence[int]) -> list[float]:
-    """One measurement per seed: `measure(seed)` for each of `seeds`."""
-    return [measure(seed) for seed in seeds]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.compare import beats, compare, repeat
+from helpers.compare import beats, compare
 
 
 def test_non_overlapping_ranges_are_beyond_the_spread():
@@ -40,10 +40,6 @@ def test_one_run_is_no_comparison():
         compare({"a": [1.0], "b": [2.0, 3.0]})
     with pytest.raises(ValueError, match="two or more settings"):
         compare({"a": [1.0, 2.0]})
-
-
-def test_repeat_measures_once_per_seed():
-    assert repeat(lambda seed: seed * 0.5, [1, 2, 3]) == [0.5, 1.0, 1.5]
 
 
 def test_beats_means_every_run_above_every_other():
